@@ -1,0 +1,299 @@
+//! The two Reed-Solomon codes of RedStuff, over reed-solomon-simd, coding many codewords per call.
+//!
+//! The *column code* turns the `n - 2f` symbols of a column into `n` (primary expansion); it uses
+//! reed-solomon-simd's low-rate code. The *row code* turns the `n - f` symbols of a row into `n`
+//! (secondary expansion); it uses the high-rate code. Both are systematic: positions below the
+//! number of originals are the originals, position `originals + r` is recovery shard `r`. The
+//! rates are fixed here, not chosen by reed-solomon-simd's heuristics, because encoder and
+//! decoder must agree forever (`docs/encoding.md`).
+
+use reed_solomon_simd::{
+    engine::DefaultEngine,
+    rate::{HighRateDecoder, HighRateEncoder, LowRateDecoder, LowRateEncoder, RateDecoder, RateEncoder},
+};
+
+use crate::{config::EncodingConfig, lanes::Lanes};
+
+/// Which of the two codes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Axis {
+    /// `n - 2f` originals per codeword (a column of the blob matrix), low rate.
+    Column,
+    /// `n - f` originals per codeword (a row of the blob matrix), high rate.
+    Row,
+}
+
+/// One of the two codes for a configuration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Code {
+    axis: Axis,
+    originals: usize,
+    total: usize,
+}
+
+impl Code {
+    /// The column code (`n - 2f` to `n`), which produces primary slivers.
+    pub(crate) fn column(config: &EncodingConfig) -> Self {
+        Self { axis: Axis::Column, originals: config.secondary_sliver_symbols(), total: config.n() }
+    }
+
+    /// The row code (`n - f` to `n`), which produces secondary slivers.
+    pub(crate) fn row(config: &EncodingConfig) -> Self {
+        Self { axis: Axis::Row, originals: config.primary_sliver_symbols(), total: config.n() }
+    }
+
+    /// Original symbols per codeword.
+    pub(crate) fn originals(&self) -> usize {
+        self.originals
+    }
+
+    /// Recovery symbols per codeword.
+    pub(crate) fn recovery(&self) -> usize {
+        self.total - self.originals
+    }
+}
+
+/// Reusable working state for coding: reed-solomon-simd's encoders and decoders keep their
+/// buffers between calls, and one packing buffer is reused for every shard.
+#[derive(Default)]
+pub(crate) struct Coder {
+    low_encoder: Option<LowRateEncoder<DefaultEngine>>,
+    high_encoder: Option<HighRateEncoder<DefaultEngine>>,
+    low_decoder: Option<LowRateDecoder<DefaultEngine>>,
+    high_decoder: Option<HighRateDecoder<DefaultEngine>>,
+    shard: Vec<u8>,
+    symbol: Vec<u8>,
+}
+
+impl Coder {
+    /// Encodes `count` codewords of `code` at once. `original(k, q)` is original symbol `k` of
+    /// codeword `q`; `on_recovery(r, q, symbol)` receives recovery symbol `r` of codeword `q`.
+    pub(crate) fn encode<'a>(
+        &mut self,
+        code: &Code,
+        symbol_size: usize,
+        count: usize,
+        original: impl Fn(usize, usize) -> &'a [u8],
+        on_recovery: impl FnMut(usize, usize, &[u8]),
+    ) {
+        let lanes = Lanes::new(symbol_size, count);
+        let Self { low_encoder, high_encoder, shard, symbol, .. } = self;
+        match code.axis {
+            Axis::Column => run_encoder(low_encoder, code, lanes, shard, symbol, original, on_recovery),
+            Axis::Row => run_encoder(high_encoder, code, lanes, shard, symbol, original, on_recovery),
+        }
+    }
+
+    /// Restores the missing originals of `count` codewords of `code`. `positions` lists exactly
+    /// `code.originals()` distinct positions in `0..n` whose symbols are known; `known(p, q)` is
+    /// the symbol at position `p` of codeword `q`. `on_restored(k, q, symbol)` receives every
+    /// original position `k` that is not in `positions`.
+    pub(crate) fn decode<'a>(
+        &mut self,
+        code: &Code,
+        symbol_size: usize,
+        count: usize,
+        positions: &[usize],
+        known: impl Fn(usize, usize) -> &'a [u8],
+        on_restored: impl FnMut(usize, usize, &[u8]),
+    ) {
+        assert_eq!(positions.len(), code.originals, "decoding needs exactly `originals` positions");
+        let lanes = Lanes::new(symbol_size, count);
+        let Self { low_decoder, high_decoder, shard, symbol, .. } = self;
+        match code.axis {
+            Axis::Column => run_decoder(low_decoder, code, lanes, shard, symbol, positions, known, on_restored),
+            Axis::Row => run_decoder(high_decoder, code, lanes, shard, symbol, positions, known, on_restored),
+        }
+    }
+}
+
+fn run_encoder<'a, E: RateEncoder<DefaultEngine>>(
+    slot: &mut Option<E>,
+    code: &Code,
+    lanes: Lanes,
+    shard: &mut Vec<u8>,
+    symbol: &mut Vec<u8>,
+    original: impl Fn(usize, usize) -> &'a [u8],
+    mut on_recovery: impl FnMut(usize, usize, &[u8]),
+) {
+    let shard_bytes = lanes.shard_bytes();
+    let (originals, recovery) = (code.originals, code.recovery());
+    let encoder = match slot {
+        Some(encoder) => {
+            encoder.reset(originals, recovery, shard_bytes).expect("code parameters are validated");
+            encoder
+        }
+        None => slot.insert(
+            E::new(originals, recovery, shard_bytes, DefaultEngine::new(), None)
+                .expect("code parameters are validated"),
+        ),
+    };
+    shard.clear();
+    shard.resize(shard_bytes, 0);
+    let count = lanes.count();
+    for k in 0..originals {
+        for q in 0..count {
+            lanes.pack(q, original(k, q), shard);
+        }
+        encoder.add_original_shard(&shard[..]).expect("shard size matches the encoder");
+    }
+    let result = encoder.encode().expect("all originals were added");
+    for r in 0..recovery {
+        let recovered = result.recovery(r).expect("recovery index in range");
+        emit_symbols(&lanes, count, recovered, symbol, |q, s| on_recovery(r, q, s));
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run_decoder<'a, D: RateDecoder<DefaultEngine>>(
+    slot: &mut Option<D>,
+    code: &Code,
+    lanes: Lanes,
+    shard: &mut Vec<u8>,
+    symbol: &mut Vec<u8>,
+    positions: &[usize],
+    known: impl Fn(usize, usize) -> &'a [u8],
+    mut on_restored: impl FnMut(usize, usize, &[u8]),
+) {
+    let shard_bytes = lanes.shard_bytes();
+    let (originals, recovery) = (code.originals, code.recovery());
+    let decoder = match slot {
+        Some(decoder) => {
+            decoder.reset(originals, recovery, shard_bytes).expect("code parameters are validated");
+            decoder
+        }
+        None => slot.insert(
+            D::new(originals, recovery, shard_bytes, DefaultEngine::new(), None)
+                .expect("code parameters are validated"),
+        ),
+    };
+    shard.clear();
+    shard.resize(shard_bytes, 0);
+    let count = lanes.count();
+    for &p in positions {
+        for q in 0..count {
+            lanes.pack(q, known(p, q), shard);
+        }
+        if p < originals {
+            decoder.add_original_shard(p, &shard[..]).expect("distinct positions in range");
+        } else {
+            decoder.add_recovery_shard(p - originals, &shard[..]).expect("distinct positions in range");
+        }
+    }
+    let result = decoder.decode().expect("exactly `originals` distinct shards were added");
+    for k in 0..originals {
+        if let Some(restored) = result.restored_original(k) {
+            emit_symbols(&lanes, count, restored, symbol, |q, s| on_restored(k, q, s));
+        }
+    }
+}
+
+/// Hands every symbol of a coded shard to `f`, without copying when the packing allows.
+fn emit_symbols(lanes: &Lanes, count: usize, shard: &[u8], symbol: &mut Vec<u8>, mut f: impl FnMut(usize, &[u8])) {
+    if lanes.is_concatenation() {
+        for q in 0..count {
+            f(q, lanes.slice(q, shard).expect("concatenated packing"));
+        }
+    } else {
+        symbol.resize(lanes.symbol_size(), 0);
+        for q in 0..count {
+            lanes.unpack(q, shard, symbol);
+            f(q, symbol);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn symbols(count: usize, size: usize, seed: u8) -> Vec<Vec<u8>> {
+        (0..count)
+            .map(|k| (0..size).map(|b| (k as u8).wrapping_mul(37).wrapping_add(b as u8 ^ seed)).collect())
+            .collect()
+    }
+
+    /// The code of a symbol is reed-solomon-simd applied to that symbol alone; packing many
+    /// codewords into one call must not change any of them.
+    #[test]
+    fn batched_coding_equals_coding_each_symbol_alone() {
+        for n in [4u16, 7, 10, 31] {
+            let config = EncodingConfig::new(n).unwrap();
+            for code in [Code::column(&config), Code::row(&config)] {
+                for size in [2usize, 6, 64, 66, 130] {
+                    let count = 5;
+                    let words: Vec<Vec<Vec<u8>>> =
+                        (0..count).map(|q| symbols(code.originals(), size, q as u8)).collect();
+                    let mut batched = vec![vec![Vec::new(); code.recovery()]; count];
+                    Coder::default().encode(
+                        &code,
+                        size,
+                        count,
+                        |k, q| &words[q][k],
+                        |r, q, s| batched[q][r] = s.to_vec(),
+                    );
+                    for q in 0..count {
+                        let alone = if code.axis == Axis::Column {
+                            let mut e = LowRateEncoder::<DefaultEngine>::new(
+                                code.originals(),
+                                code.recovery(),
+                                size,
+                                DefaultEngine::new(),
+                                None,
+                            )
+                            .unwrap();
+                            for w in &words[q] {
+                                e.add_original_shard(w).unwrap();
+                            }
+                            let r = e.encode().unwrap();
+                            (0..code.recovery()).map(|i| r.recovery(i).unwrap().to_vec()).collect::<Vec<_>>()
+                        } else {
+                            let mut e = HighRateEncoder::<DefaultEngine>::new(
+                                code.originals(),
+                                code.recovery(),
+                                size,
+                                DefaultEngine::new(),
+                                None,
+                            )
+                            .unwrap();
+                            for w in &words[q] {
+                                e.add_original_shard(w).unwrap();
+                            }
+                            let r = e.encode().unwrap();
+                            (0..code.recovery()).map(|i| r.recovery(i).unwrap().to_vec()).collect::<Vec<_>>()
+                        };
+                        assert_eq!(batched[q], alone, "n={n} {:?} size={size}", code.axis);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn decoding_restores_from_any_originals_count_positions() {
+        let config = EncodingConfig::new(10).unwrap();
+        for code in [Code::column(&config), Code::row(&config)] {
+            let size = 70;
+            let count = 3;
+            let words: Vec<Vec<Vec<u8>>> = (0..count).map(|q| symbols(code.originals(), size, q as u8)).collect();
+            let mut full: Vec<Vec<Vec<u8>>> = words.clone();
+            Coder::default().encode(&code, size, count, |k, q| &words[q][k], |_, q, s| full[q].push(s.to_vec()));
+            // Take the last `originals` positions: mostly recovery symbols.
+            let positions: Vec<usize> = (config.n() - code.originals()..config.n()).collect();
+            let mut restored = 0;
+            Coder::default().decode(
+                &code,
+                size,
+                count,
+                &positions,
+                |p, q| &full[q][p],
+                |k, q, s| {
+                    assert_eq!(s, &words[q][k][..]);
+                    restored += 1;
+                },
+            );
+            let missing_originals = positions.iter().filter(|&&p| p >= code.originals()).count();
+            assert_eq!(restored, missing_originals * count);
+        }
+    }
+}

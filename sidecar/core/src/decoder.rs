@@ -1,0 +1,289 @@
+//! Decoding a blob from primary or secondary slivers, and checking the result against the
+//! commitment before returning it (`docs/encoding.md`, "Reading").
+//!
+//! Every sliver is first checked against its committed root, so up to `f` corrupt slivers are
+//! set aside instead of poisoning the result. After decoding, the blob must reproduce the
+//! committed primary roots of at least `n - f` rows. Any two readers that pass this check share
+//! at least `n - 2f` such rows, which determine the blob: all readers of a blob id return the
+//! same bytes, even when its writer encoded it inconsistently (then they fail instead).
+
+use std::collections::BTreeSet;
+
+use crate::{
+    code::{Code, Coder},
+    config::BlobLayout,
+    encoder::STRIPE_TARGET_BYTES,
+    error::EncodingError,
+    metadata::VerifiedRoots,
+    parallel,
+    sliver::{SliverKind, check_sliver_length, sliver_roots},
+};
+
+/// A decoded blob and what was set aside on the way.
+#[derive(Debug)]
+pub struct DecodedBlob {
+    /// The blob's bytes.
+    pub data: Vec<u8>,
+    /// Indices of supplied slivers that did not match their committed roots.
+    pub rejected: Vec<usize>,
+}
+
+/// Decodes the blob from slivers of `kind`, given as `(index, bytes)`, whose roots are in
+/// `roots`. Needs `n - 2f` primary or `n - f` secondary slivers that verify, and roots for at
+/// least `n - f` sliver pairs in all.
+pub fn decode(
+    roots: &VerifiedRoots,
+    kind: SliverKind,
+    slivers: &[(usize, &[u8])],
+    threads: usize,
+) -> Result<DecodedBlob, EncodingError> {
+    let config = *roots.config();
+    let layout = config.layout(roots.commitment().unencoded_size_bytes)?;
+    let n = config.n();
+    let mut seen = BTreeSet::new();
+    for (index, sliver) in slivers {
+        if *index >= n {
+            return Err(EncodingError::IndexOutOfRange { what: kind.name(), index: *index, count: n });
+        }
+        if !seen.insert(*index) {
+            return Err(EncodingError::DuplicateIndex { what: kind.name(), index: *index });
+        }
+        check_sliver_length(&layout, kind, sliver)?;
+    }
+    let committed = |index: usize| match kind {
+        SliverKind::Primary => roots.primary_root(index),
+        SliverKind::Secondary => roots.secondary_root(index),
+    };
+
+    // Check every sliver whose root is known; set aside the rest.
+    let checkable: Vec<(usize, &[u8])> = slivers.iter().copied().filter(|(i, _)| committed(*i).is_some()).collect();
+    let data: Vec<&[u8]> = checkable.iter().map(|(_, s)| *s).collect();
+    let computed = sliver_roots(&layout, kind, &data, threads)?;
+    let mut good = Vec::new();
+    let mut rejected = Vec::new();
+    for ((index, sliver), root) in checkable.iter().zip(&computed) {
+        if committed(*index) == Some(root) {
+            good.push((*index, *sliver));
+        } else {
+            rejected.push(*index);
+        }
+    }
+    good.sort_by_key(|(i, _)| *i);
+    let code = match kind {
+        SliverKind::Primary => Code::column(&config),
+        SliverKind::Secondary => Code::row(&config),
+    };
+    let need = code.originals();
+    if good.len() < need {
+        return Err(EncodingError::NotEnough { what: "slivers", have: good.len(), need });
+    }
+    // Prefer source slivers (the lowest indices): they need no decoding.
+    let chosen = &good[..need];
+
+    let source = match kind {
+        SliverKind::Primary => decode_rows_from_primary(&layout, chosen, threads),
+        SliverKind::Secondary => decode_rows_from_secondary(&layout, chosen, threads),
+    };
+    let verified_rows: Vec<(usize, &[u8])> = match kind {
+        SliverKind::Primary => good.clone(),
+        SliverKind::Secondary => Vec::new(),
+    };
+    check_against_primary_roots(&layout, roots, &source, &verified_rows, threads)?;
+
+    let mut data = source;
+    data.truncate(usize::try_from(layout.unencoded_size_bytes()).expect("checked against MAX blob size"));
+    Ok(DecodedBlob { data, rejected })
+}
+
+/// The `n - 2f` source rows, concatenated, from `n - 2f` verified primary slivers.
+fn decode_rows_from_primary(layout: &BlobLayout, chosen: &[(usize, &[u8])], threads: usize) -> Vec<u8> {
+    let config = layout.config();
+    let rows = config.secondary_sliver_symbols();
+    let row_bytes = layout.primary_sliver_bytes();
+    let s = layout.symbol_size();
+    let mut out = vec![0u8; rows * row_bytes];
+    for (index, sliver) in chosen.iter().filter(|(i, _)| *i < rows) {
+        out[index * row_bytes..(index + 1) * row_bytes].copy_from_slice(sliver);
+    }
+    if chosen.iter().all(|(i, _)| *i < rows) {
+        return out;
+    }
+    let code = Code::column(config);
+    let positions: Vec<usize> = chosen.iter().map(|(i, _)| *i).collect();
+    let cols = config.primary_sliver_symbols();
+    let stripe = (STRIPE_TARGET_BYTES / s).max(1);
+    let ranges = parallel::split_range(cols, threads);
+    let pieces = parallel::split_rows(&mut out, row_bytes, s, &ranges);
+    let work: Vec<_> = ranges.into_iter().zip(pieces).collect();
+    parallel::run(work, |_, (range, mut out_rows)| {
+        let mut coder = Coder::default();
+        for c0 in range.clone().step_by(stripe) {
+            let c1 = (c0 + stripe).min(range.end);
+            coder.decode(
+                &code,
+                s,
+                c1 - c0,
+                &positions,
+                |p, q| {
+                    let sliver = chosen[positions.binary_search(&p).expect("chosen position")].1;
+                    &sliver[(c0 + q) * s..(c0 + q + 1) * s]
+                },
+                |k, q, symbol| {
+                    let c = c0 + q - range.start;
+                    out_rows[k][c * s..(c + 1) * s].copy_from_slice(symbol);
+                },
+            );
+        }
+    });
+    out
+}
+
+/// The `n - 2f` source rows, concatenated, from `n - f` verified secondary slivers.
+fn decode_rows_from_secondary(layout: &BlobLayout, chosen: &[(usize, &[u8])], threads: usize) -> Vec<u8> {
+    let config = layout.config();
+    let rows = config.secondary_sliver_symbols();
+    let cols = config.primary_sliver_symbols();
+    let row_bytes = layout.primary_sliver_bytes();
+    let s = layout.symbol_size();
+    let mut out = vec![0u8; rows * row_bytes];
+    let code = Code::row(config);
+    let positions: Vec<usize> = chosen.iter().map(|(i, _)| *i).collect();
+    let stripe = (STRIPE_TARGET_BYTES / s).max(1);
+    let ranges = parallel::split_range(rows, threads);
+    // Each thread owns whole rows here, so split the buffer into row blocks.
+    let mut blocks = Vec::new();
+    let mut rest = &mut out[..];
+    for range in &ranges {
+        let (block, after) = rest.split_at_mut(range.len() * row_bytes);
+        blocks.push(block);
+        rest = after;
+    }
+    let work: Vec<_> = ranges.into_iter().zip(blocks).collect();
+    parallel::run(work, |_, (range, block)| {
+        let mut coder = Coder::default();
+        for (index, sliver) in chosen.iter().filter(|(i, _)| *i < cols) {
+            for i in range.clone() {
+                let at = (i - range.start) * row_bytes + index * s;
+                block[at..at + s].copy_from_slice(&sliver[i * s..(i + 1) * s]);
+            }
+        }
+        if chosen.iter().all(|(i, _)| *i < cols) {
+            return;
+        }
+        for r0 in range.clone().step_by(stripe) {
+            let r1 = (r0 + stripe).min(range.end);
+            coder.decode(
+                &code,
+                s,
+                r1 - r0,
+                &positions,
+                |p, q| {
+                    let sliver = chosen[positions.binary_search(&p).expect("chosen position")].1;
+                    &sliver[(r0 + q) * s..(r0 + q + 1) * s]
+                },
+                |k, q, symbol| {
+                    let at = (r0 + q - range.start) * row_bytes + k * s;
+                    block[at..at + s].copy_from_slice(symbol);
+                },
+            );
+        }
+    });
+    out
+}
+
+/// Checks that the decoded source rows reproduce the committed primary roots of at least
+/// `n - f` rows. A row already verified against its root counts when its bytes equal the decoded
+/// blob's row (a comparison, no hashing); other rows are recomputed and hashed. Source rows are
+/// preferred because rows beyond them need the column code over the whole blob.
+fn check_against_primary_roots(
+    layout: &BlobLayout,
+    roots: &VerifiedRoots,
+    source: &[u8],
+    verified: &[(usize, &[u8])],
+    threads: usize,
+) -> Result<(), EncodingError> {
+    let config = layout.config();
+    let rows = config.secondary_sliver_symbols();
+    let row_bytes = layout.primary_sliver_bytes();
+    let need = config.n() - config.max_faulty();
+    let known: Vec<usize> = roots.known_pairs().collect();
+    if known.len() < need {
+        return Err(EncodingError::NotEnough { what: "sliver pair roots", have: known.len(), need });
+    }
+    let verified_bytes = |i: usize| verified.iter().find(|(j, _)| *j == i).map(|(_, s)| *s);
+    let mut confirmed = 0;
+    let mut to_hash = Vec::new();
+    for &i in known.iter().filter(|&&i| i < rows) {
+        match verified_bytes(i) {
+            Some(bytes) if bytes == &source[i * row_bytes..(i + 1) * row_bytes] => confirmed += 1,
+            Some(_) => return Err(EncodingError::InconsistentEncoding),
+            None => to_hash.push(i),
+        }
+    }
+    let beyond = (confirmed + to_hash.len() < need).then(|| column_expand(layout, source, threads));
+    let row = |i: usize| -> &[u8] {
+        if i < rows {
+            &source[i * row_bytes..(i + 1) * row_bytes]
+        } else {
+            let r = beyond.as_ref().expect("computed when rows beyond the source are needed");
+            &r[(i - rows) * row_bytes..(i - rows + 1) * row_bytes]
+        }
+    };
+    if beyond.is_some() {
+        let (with_bytes, without): (Vec<usize>, Vec<usize>) =
+            known.iter().copied().filter(|&i| i >= rows).partition(|&i| verified_bytes(i).is_some());
+        for i in with_bytes {
+            if confirmed + to_hash.len() >= need {
+                break;
+            }
+            if verified_bytes(i) != Some(row(i)) {
+                return Err(EncodingError::InconsistentEncoding);
+            }
+            confirmed += 1;
+        }
+        to_hash.extend(without);
+    }
+    to_hash.truncate(need.saturating_sub(confirmed));
+    debug_assert!(confirmed + to_hash.len() >= need, "known roots cover n - f rows");
+    let slivers: Vec<&[u8]> = to_hash.iter().map(|&i| row(i)).collect();
+    let computed = sliver_roots(layout, SliverKind::Primary, &slivers, threads)?;
+    for (i, root) in to_hash.iter().zip(&computed) {
+        if roots.primary_root(*i) != Some(root) {
+            return Err(EncodingError::InconsistentEncoding);
+        }
+    }
+    Ok(())
+}
+
+/// Primary slivers `n - 2f .. n` of a blob given its source rows.
+pub(crate) fn column_expand(layout: &BlobLayout, source: &[u8], threads: usize) -> Vec<u8> {
+    let config = layout.config();
+    let n = config.n();
+    let rows = config.secondary_sliver_symbols();
+    let cols = config.primary_sliver_symbols();
+    let row_bytes = layout.primary_sliver_bytes();
+    let s = layout.symbol_size();
+    let code = Code::column(config);
+    let stripe = (STRIPE_TARGET_BYTES / s).max(1);
+    let mut out = vec![0u8; (n - rows) * row_bytes];
+    let ranges = parallel::split_range(cols, threads);
+    let pieces = parallel::split_rows(&mut out, row_bytes, s, &ranges);
+    let work: Vec<_> = ranges.into_iter().zip(pieces).collect();
+    parallel::run(work, |_, (range, mut out_rows)| {
+        let mut coder = Coder::default();
+        for c0 in range.clone().step_by(stripe) {
+            let c1 = (c0 + stripe).min(range.end);
+            coder.encode(
+                &code,
+                s,
+                c1 - c0,
+                |k, q| &source[k * row_bytes + (c0 + q) * s..k * row_bytes + (c0 + q + 1) * s],
+                |r, q, symbol| {
+                    let c = c0 + q - range.start;
+                    out_rows[r][c * s..(c + 1) * s].copy_from_slice(symbol);
+                },
+            );
+        }
+    });
+    out
+}

@@ -1,0 +1,302 @@
+//! Encoding a blob into `n` sliver pairs and computing its metadata (`docs/encoding.md`).
+//!
+//! The blob is the row-major source matrix: row `i < n - 2f` is source primary sliver `i`, read
+//! in place from the caller's buffer (only a zero-padded last part is copied). The encoder:
+//!
+//! 1. expands the source columns with the column code, giving primary slivers `n - 2f .. n`;
+//! 2. expands the source rows with the row code, giving secondary slivers `n - f .. n`, and
+//!    transposes the source columns into secondary slivers `0 .. n - f`;
+//! 3. expands the non-source secondary slivers with the column code to reach the last block of the
+//!    `n x n` matrix, which is only hashed, never stored;
+//! 4. builds the Merkle tree of every expanded primary sliver (a row of the matrix) and every
+//!    expanded secondary sliver (a column) from one table of symbol leaf digests, hashing each
+//!    of the `n^2` symbols once.
+//!
+//! Work is split across threads by columns or rows; every thread reuses one `Coder`.
+
+use crate::{
+    code::{Code, Coder},
+    config::{BlobLayout, ENCODING_TYPE_RED_STUFF, EncodingConfig},
+    error::EncodingError,
+    merkle::{self, Digest, MerkleTree},
+    metadata::{BlobCommitment, BlobMetadata, SliverPairMetadata, SliverPairRoots},
+    parallel,
+};
+
+/// Bytes of each packed shard handed to reed-solomon-simd in one call. Smaller shards keep its
+/// working set (up to ~2n shards) in cache; larger ones amortise per-call costs. Measured in
+/// `walrus bench encoding`; see `docs/benchmarks.md`.
+pub const STRIPE_TARGET_BYTES: usize = 4096;
+
+/// The source rows of a blob: full rows borrowed from the caller, the rest zero-padded copies.
+#[derive(Clone, Copy)]
+pub(crate) struct SourceRows<'b> {
+    blob: &'b [u8],
+    padded: &'b [u8],
+    full_rows: usize,
+    row_bytes: usize,
+}
+
+impl<'b> SourceRows<'b> {
+    pub(crate) fn row(&self, i: usize) -> &'b [u8] {
+        if i < self.full_rows {
+            &self.blob[i * self.row_bytes..(i + 1) * self.row_bytes]
+        } else {
+            let j = i - self.full_rows;
+            &self.padded[j * self.row_bytes..(j + 1) * self.row_bytes]
+        }
+    }
+}
+
+/// A blob encoded into its sliver pairs, with its metadata. Source primary slivers borrow the
+/// caller's blob.
+pub struct EncodedBlob<'a> {
+    layout: BlobLayout,
+    metadata: BlobMetadata,
+    pair_tree: MerkleTree,
+    blob: &'a [u8],
+    full_rows: usize,
+    padded_rows: Vec<u8>,
+    recovery_rows: Vec<u8>,
+    secondary: Vec<u8>,
+}
+
+impl<'a> EncodedBlob<'a> {
+    /// The blob's layout.
+    pub fn layout(&self) -> &BlobLayout {
+        &self.layout
+    }
+
+    /// The full metadata.
+    pub fn metadata(&self) -> &BlobMetadata {
+        &self.metadata
+    }
+
+    /// The blob id.
+    pub fn blob_id(&self) -> crate::BlobId {
+        self.metadata.blob_id()
+    }
+
+    fn source(&self) -> SourceRows<'_> {
+        SourceRows {
+            blob: self.blob,
+            padded: &self.padded_rows,
+            full_rows: self.full_rows,
+            row_bytes: self.layout.primary_sliver_bytes(),
+        }
+    }
+
+    /// Primary sliver `index` (`n - f` symbols).
+    pub fn primary_sliver(&self, index: usize) -> &[u8] {
+        let config = self.layout.config();
+        assert!(index < config.n(), "primary sliver index {index} out of range");
+        let rows = config.secondary_sliver_symbols();
+        if index < rows {
+            self.source().row(index)
+        } else {
+            let b = self.layout.primary_sliver_bytes();
+            &self.recovery_rows[(index - rows) * b..(index - rows + 1) * b]
+        }
+    }
+
+    /// Secondary sliver `index` (`n - 2f` symbols).
+    pub fn secondary_sliver(&self, index: usize) -> &[u8] {
+        assert!(index < self.layout.config().n(), "secondary sliver index {index} out of range");
+        let b = self.layout.secondary_sliver_bytes();
+        &self.secondary[index * b..(index + 1) * b]
+    }
+
+    /// The metadata of sliver pair `pair_index`, as the node storing it keeps it.
+    pub fn pair_metadata(&self, pair_index: usize) -> SliverPairMetadata {
+        SliverPairMetadata {
+            pair_index: u16::try_from(pair_index).expect("pair index below MAX_SHARDS"),
+            roots: self.metadata.pairs[pair_index],
+            proof: self.pair_tree.proof(pair_index).expect("pair index in range"),
+        }
+    }
+
+    /// The primary and secondary sliver of pair `pair_index`.
+    pub fn sliver_pair(&self, pair_index: usize) -> (&[u8], &[u8]) {
+        let secondary = self.layout.config().secondary_index_of_pair(pair_index);
+        (self.primary_sliver(pair_index), self.secondary_sliver(secondary))
+    }
+}
+
+/// Encodes `blob` for `config` on up to `threads` threads.
+pub fn encode<'a>(config: &EncodingConfig, blob: &'a [u8], threads: usize) -> Result<EncodedBlob<'a>, EncodingError> {
+    let layout = config.layout(blob.len() as u64)?;
+    let n = config.n();
+    let s = layout.symbol_size();
+    let rows = config.secondary_sliver_symbols(); // source rows, R
+    let cols = config.primary_sliver_symbols(); // source columns, C
+    let row_bytes = layout.primary_sliver_bytes();
+    let column_bytes = layout.secondary_sliver_bytes();
+    let column_code = Code::column(config);
+    let row_code = Code::row(config);
+    let stripe = (STRIPE_TARGET_BYTES / s).max(1);
+
+    // Source rows: the caller's bytes where whole, a zero-padded copy of the rest.
+    let full_rows = (blob.len() / row_bytes).min(rows);
+    let mut padded_rows = vec![0u8; (rows - full_rows) * row_bytes];
+    let tail = &blob[full_rows * row_bytes..];
+    padded_rows[..tail.len()].copy_from_slice(tail);
+    let source = SourceRows { blob, padded: &padded_rows, full_rows, row_bytes };
+
+    // Leaf digests of the whole n x n matrix, column-major: leaves[j * n + i] is symbol (i, j).
+    let mut leaves = vec![merkle::EMPTY_DIGEST; n * n];
+    let (left_leaves, right_leaves) = leaves.split_at_mut(cols * n);
+
+    // 1. Primary expansion of the source columns, hashing columns 0..C entirely.
+    let mut recovery_rows = vec![0u8; (n - rows) * row_bytes];
+    {
+        let ranges = parallel::split_range(cols, threads);
+        let mut row_pieces = parallel::split_rows(&mut recovery_rows, row_bytes, s, &ranges);
+        let mut leaf_pieces = split_columns(left_leaves, n, &ranges);
+        let work: Vec<_> = ranges.iter().cloned().zip(row_pieces.drain(..).zip(leaf_pieces.drain(..))).collect();
+        parallel::run(work, |_, (range, (mut out_rows, leaves))| {
+            let mut coder = Coder::default();
+            let base = range.start;
+            for c0 in range.clone().step_by(stripe) {
+                let c1 = (c0 + stripe).min(range.end);
+                for c in c0..c1 {
+                    for i in 0..rows {
+                        leaves[(c - base) * n + i] = merkle::leaf_digest(&source.row(i)[c * s..(c + 1) * s]);
+                    }
+                }
+                coder.encode(
+                    &column_code,
+                    s,
+                    c1 - c0,
+                    |k, q| &source.row(k)[(c0 + q) * s..(c0 + q + 1) * s],
+                    |r, q, symbol| {
+                        let c = c0 + q - base;
+                        out_rows[r][c * s..(c + 1) * s].copy_from_slice(symbol);
+                        leaves[c * n + rows + r] = merkle::leaf_digest(symbol);
+                    },
+                );
+            }
+        });
+    }
+
+    // 2. Secondary expansion of the source rows, and the source columns transposed.
+    let mut secondary = vec![0u8; n * column_bytes];
+    {
+        let ranges = parallel::split_range(rows, threads);
+        let column_pieces = parallel::split_rows(&mut secondary, column_bytes, s, &ranges);
+        let work: Vec<_> = ranges.iter().cloned().zip(column_pieces).collect();
+        parallel::run(work, |_, (range, mut out_columns)| {
+            let mut coder = Coder::default();
+            let base = range.start;
+            for r0 in range.clone().step_by(stripe) {
+                let r1 = (r0 + stripe).min(range.end);
+                for (j, column) in out_columns[..cols].iter_mut().enumerate() {
+                    for i in r0..r1 {
+                        column[(i - base) * s..(i - base + 1) * s].copy_from_slice(&source.row(i)[j * s..(j + 1) * s]);
+                    }
+                }
+                coder.encode(
+                    &row_code,
+                    s,
+                    r1 - r0,
+                    |k, q| &source.row(r0 + q)[k * s..(k + 1) * s],
+                    |r, q, symbol| {
+                        let i = r0 + q - base;
+                        out_columns[cols + r][i * s..(i + 1) * s].copy_from_slice(symbol);
+                    },
+                );
+            }
+        });
+    }
+
+    // 3. The non-source secondary slivers: hash them, and expand them to hash the last block.
+    {
+        let ranges = parallel::split_range(n - cols, threads);
+        let leaf_pieces = split_columns(right_leaves, n, &ranges);
+        let secondary = &secondary;
+        let column = |j: usize| &secondary[j * column_bytes..(j + 1) * column_bytes];
+        let work: Vec<_> = ranges.iter().cloned().zip(leaf_pieces).collect();
+        parallel::run(work, |_, (range, leaves)| {
+            let mut coder = Coder::default();
+            let (start, end) = (cols + range.start, cols + range.end);
+            for j in start..end {
+                for (i, symbol) in column(j).chunks_exact(s).enumerate() {
+                    leaves[(j - start) * n + i] = merkle::leaf_digest(symbol);
+                }
+            }
+            for j0 in (start..end).step_by(stripe) {
+                let j1 = (j0 + stripe).min(end);
+                coder.encode(
+                    &column_code,
+                    s,
+                    j1 - j0,
+                    |k, q| &column(j0 + q)[k * s..(k + 1) * s],
+                    |r, q, symbol| leaves[(j0 + q - start) * n + rows + r] = merkle::leaf_digest(symbol),
+                );
+            }
+        });
+    }
+
+    // 4. Roots of every expanded secondary sliver (a column) and primary sliver (a row).
+    let (primary_roots, secondary_roots) = sliver_roots(&leaves, n, threads);
+    let pairs: Vec<SliverPairRoots> = (0..n)
+        .map(|p| SliverPairRoots {
+            primary: primary_roots[p],
+            secondary: secondary_roots[config.secondary_index_of_pair(p)],
+        })
+        .collect();
+    let pair_leaves: Vec<Digest> = pairs.iter().map(SliverPairRoots::leaf).collect();
+    let pair_tree = MerkleTree::new(&pair_leaves);
+    let commitment = BlobCommitment {
+        encoding_type: ENCODING_TYPE_RED_STUFF,
+        unencoded_size_bytes: blob.len() as u64,
+        root: pair_tree.root(),
+    };
+    Ok(EncodedBlob {
+        layout,
+        metadata: BlobMetadata { commitment, pairs },
+        pair_tree,
+        blob,
+        full_rows,
+        padded_rows,
+        recovery_rows,
+        secondary,
+    })
+}
+
+/// Gives each range of columns its contiguous part of a column-major `n`-row table.
+fn split_columns<'t>(table: &'t mut [Digest], n: usize, ranges: &[std::ops::Range<usize>]) -> Vec<&'t mut [Digest]> {
+    let mut rest = table;
+    let mut out = Vec::with_capacity(ranges.len());
+    let mut consumed = 0;
+    for range in ranges {
+        let (_, tail) = rest.split_at_mut((range.start - consumed) * n);
+        let (piece, after) = tail.split_at_mut(range.len() * n);
+        out.push(piece);
+        rest = after;
+        consumed = range.end;
+    }
+    out
+}
+
+/// The Merkle roots of all rows and all columns of a column-major `n x n` leaf table.
+fn sliver_roots(leaves: &[Digest], n: usize, threads: usize) -> (Vec<Digest>, Vec<Digest>) {
+    let ranges = parallel::split_range(n, threads);
+    let mut row_roots = vec![merkle::EMPTY_DIGEST; n];
+    let mut column_roots = vec![merkle::EMPTY_DIGEST; n];
+    {
+        let row_pieces = split_columns(&mut row_roots, 1, &ranges);
+        let column_pieces = split_columns(&mut column_roots, 1, &ranges);
+        let work: Vec<_> = ranges.iter().cloned().zip(row_pieces.into_iter().zip(column_pieces)).collect();
+        parallel::run(work, |_, (range, (rows_out, columns_out))| {
+            let mut scratch = Vec::with_capacity(n.next_power_of_two());
+            let mut gathered = Vec::with_capacity(n);
+            for (k, idx) in range.clone().enumerate() {
+                columns_out[k] = merkle::root_with_scratch(&leaves[idx * n..(idx + 1) * n], &mut scratch);
+                gathered.clear();
+                gathered.extend((0..n).map(|j| leaves[j * n + idx]));
+                rows_out[k] = merkle::root_with_scratch(&gathered, &mut scratch);
+            }
+        });
+    }
+    (row_roots, column_roots)
+}

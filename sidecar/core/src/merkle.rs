@@ -1,0 +1,204 @@
+//! SHA-256 Merkle trees with domain-separated leaves and inner nodes (`docs/encoding.md`).
+//!
+//! A tree over `L` leaf digests pads the leaf level to the next power of two with
+//! [`EMPTY_DIGEST`]; inner nodes are `SHA-256(0x01 || left || right)`. A proof is the list of
+//! sibling digests from the leaf up, so its length is the tree depth `ceil(log2(L))`.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest as _, Sha256};
+
+/// A SHA-256 digest.
+pub type Digest = [u8; 32];
+
+/// Domain tag of a symbol leaf: `SHA-256(0x00 || symbol)`.
+pub const LEAF_TAG: u8 = 0x00;
+/// Domain tag of an inner node: `SHA-256(0x01 || left || right)`.
+pub const INNER_TAG: u8 = 0x01;
+/// Domain tag of a sliver pair leaf: `SHA-256(0x02 || primary_root || secondary_root)`.
+pub const PAIR_TAG: u8 = 0x02;
+/// The digest that pads a leaf level to a power of two. No SHA-256 output is known to be zero.
+pub const EMPTY_DIGEST: Digest = [0; 32];
+
+/// The largest tree depth a proof may claim (trees over at most `2^32` leaves).
+pub const MAX_PROOF_DEPTH: usize = 32;
+
+/// The leaf digest of one symbol.
+pub fn leaf_digest(symbol: &[u8]) -> Digest {
+    let mut h = Sha256::new();
+    h.update([LEAF_TAG]);
+    h.update(symbol);
+    h.finalize().into()
+}
+
+/// The digest of an inner node.
+pub fn inner_digest(left: &Digest, right: &Digest) -> Digest {
+    let mut h = Sha256::new();
+    h.update([INNER_TAG]);
+    h.update(left);
+    h.update(right);
+    h.finalize().into()
+}
+
+/// The depth of a tree over `leaf_count` leaves: `ceil(log2(leaf_count))`, 0 for one leaf.
+pub fn tree_depth(leaf_count: usize) -> usize {
+    assert!(leaf_count > 0, "a Merkle tree needs at least one leaf");
+    leaf_count.next_power_of_two().trailing_zeros() as usize
+}
+
+/// The root over `leaves`, using `scratch` as working space (it is overwritten).
+pub fn root_with_scratch(leaves: &[Digest], scratch: &mut Vec<Digest>) -> Digest {
+    assert!(!leaves.is_empty(), "a Merkle tree needs at least one leaf");
+    scratch.clear();
+    scratch.extend_from_slice(leaves);
+    scratch.resize(leaves.len().next_power_of_two(), EMPTY_DIGEST);
+    let mut width = scratch.len();
+    while width > 1 {
+        for i in 0..width / 2 {
+            scratch[i] = inner_digest(&scratch[2 * i], &scratch[2 * i + 1]);
+        }
+        width /= 2;
+    }
+    scratch[0]
+}
+
+/// The root over `leaves`.
+pub fn root(leaves: &[Digest]) -> Digest {
+    root_with_scratch(leaves, &mut Vec::new())
+}
+
+/// A whole tree, kept to produce proofs for any leaf.
+#[derive(Clone, Debug)]
+pub struct MerkleTree {
+    /// `levels[0]` are the padded leaves, the last level is the root.
+    levels: Vec<Vec<Digest>>,
+    leaf_count: usize,
+}
+
+impl MerkleTree {
+    /// Builds the tree over `leaves` (at least one).
+    pub fn new(leaves: &[Digest]) -> Self {
+        assert!(!leaves.is_empty(), "a Merkle tree needs at least one leaf");
+        let mut level = leaves.to_vec();
+        level.resize(leaves.len().next_power_of_two(), EMPTY_DIGEST);
+        let mut levels = vec![level];
+        while levels.last().expect("non-empty").len() > 1 {
+            let below = levels.last().expect("non-empty");
+            let above = below.chunks_exact(2).map(|p| inner_digest(&p[0], &p[1])).collect();
+            levels.push(above);
+        }
+        Self { levels, leaf_count: leaves.len() }
+    }
+
+    /// The root digest.
+    pub fn root(&self) -> Digest {
+        self.levels.last().expect("non-empty")[0]
+    }
+
+    /// The number of (unpadded) leaves.
+    pub fn leaf_count(&self) -> usize {
+        self.leaf_count
+    }
+
+    /// The proof for leaf `index`; `None` if out of range.
+    pub fn proof(&self, index: usize) -> Option<MerkleProof> {
+        if index >= self.leaf_count {
+            return None;
+        }
+        let mut path = Vec::with_capacity(self.levels.len() - 1);
+        let mut i = index;
+        for level in &self.levels[..self.levels.len() - 1] {
+            path.push(level[i ^ 1]);
+            i /= 2;
+        }
+        Some(MerkleProof { path })
+    }
+}
+
+/// The sibling digests from a leaf up to (excluding) the root.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MerkleProof {
+    /// Sibling digests, leaf level first.
+    pub path: Vec<Digest>,
+}
+
+impl MerkleProof {
+    /// The root this proof leads to from `leaf` at `index`.
+    pub fn compute_root(&self, leaf: &Digest, index: usize) -> Digest {
+        let mut node = *leaf;
+        let mut i = index;
+        for sibling in &self.path {
+            node = if i.is_multiple_of(2) { inner_digest(&node, sibling) } else { inner_digest(sibling, &node) };
+            i /= 2;
+        }
+        node
+    }
+
+    /// True when `leaf` is leaf `index` of a tree over `leaf_count` leaves with root `root`.
+    /// The path length must equal the depth for `leaf_count`, so a proof cannot claim another
+    /// position by being shorter or longer.
+    pub fn verify(&self, root: &Digest, leaf: &Digest, index: usize, leaf_count: usize) -> bool {
+        leaf_count > 0
+            && index < leaf_count
+            && self.path.len() <= MAX_PROOF_DEPTH
+            && self.path.len() == tree_depth(leaf_count)
+            && self.compute_root(leaf, index) == *root
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn leaves(n: usize) -> Vec<Digest> {
+        (0..n).map(|i| leaf_digest(&(i as u32).to_le_bytes())).collect()
+    }
+
+    #[test]
+    fn single_leaf_tree_is_the_leaf() {
+        let l = leaves(1);
+        assert_eq!(root(&l), l[0]);
+        assert!(MerkleTree::new(&l).proof(0).unwrap().path.is_empty());
+    }
+
+    #[test]
+    fn proofs_verify_for_every_leaf_and_size() {
+        for n in [1usize, 2, 3, 4, 5, 7, 8, 9, 31, 100] {
+            let l = leaves(n);
+            let tree = MerkleTree::new(&l);
+            assert_eq!(tree.root(), root(&l));
+            for (i, leaf) in l.iter().enumerate() {
+                let proof = tree.proof(i).unwrap();
+                assert!(proof.verify(&tree.root(), leaf, i, n));
+                // Wrong position, wrong leaf or wrong count all fail.
+                if n > 1 {
+                    assert!(!proof.verify(&tree.root(), leaf, (i + 1) % n, n));
+                }
+                assert!(!proof.verify(&tree.root(), &leaf_digest(b"x"), i, n));
+                assert!(!proof.verify(&tree.root(), leaf, i, 2 * n.next_power_of_two()));
+            }
+            assert!(tree.proof(n).is_none());
+        }
+    }
+
+    #[test]
+    fn flipped_bit_in_proof_is_detected() {
+        let l = leaves(10);
+        let tree = MerkleTree::new(&l);
+        let proof = tree.proof(3).unwrap();
+        for level in 0..proof.path.len() {
+            let mut bad = proof.clone();
+            bad.path[level][5] ^= 1;
+            assert!(!bad.verify(&tree.root(), &l[3], 3, 10));
+        }
+    }
+
+    #[test]
+    fn leaf_and_inner_domains_differ() {
+        let a = leaf_digest(b"a");
+        let b = leaf_digest(b"b");
+        let mut concat = vec![];
+        concat.extend_from_slice(&a);
+        concat.extend_from_slice(&b);
+        assert_ne!(inner_digest(&a, &b), leaf_digest(&concat));
+    }
+}

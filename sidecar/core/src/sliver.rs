@@ -1,0 +1,208 @@
+//! Slivers: checking them against their roots, and expanding them to serve recovery symbols.
+//!
+//! A primary sliver (`n - f` symbols) expands with the row code to a full row of `n` symbols; a
+//! secondary sliver (`n - 2f` symbols) expands with the column code to a full column. A sliver's
+//! root is the Merkle root over the leaf digests of its expanded symbols.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    code::{Code, Coder},
+    config::BlobLayout,
+    encoder::STRIPE_TARGET_BYTES,
+    error::EncodingError,
+    merkle::{self, Digest, MerkleProof, MerkleTree},
+    parallel,
+};
+
+/// Primary or secondary.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum SliverKind {
+    /// A row of the blob matrix, `n - f` symbols.
+    Primary,
+    /// A column of the blob matrix, `n - 2f` symbols.
+    Secondary,
+}
+
+impl SliverKind {
+    /// "primary" or "secondary", for messages.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Primary => "primary",
+            Self::Secondary => "secondary",
+        }
+    }
+
+    /// The other kind.
+    pub fn other(&self) -> Self {
+        match self {
+            Self::Primary => Self::Secondary,
+            Self::Secondary => Self::Primary,
+        }
+    }
+
+    /// The code that expands a sliver of this kind.
+    pub(crate) fn expansion_code(&self, layout: &BlobLayout) -> Code {
+        match self {
+            Self::Primary => Code::row(layout.config()),
+            Self::Secondary => Code::column(layout.config()),
+        }
+    }
+
+    /// Bytes in a sliver of this kind.
+    pub fn sliver_bytes(&self, layout: &BlobLayout) -> usize {
+        match self {
+            Self::Primary => layout.primary_sliver_bytes(),
+            Self::Secondary => layout.secondary_sliver_bytes(),
+        }
+    }
+}
+
+/// Checks that a sliver has the length its kind needs for this blob.
+pub fn check_sliver_length(layout: &BlobLayout, kind: SliverKind, sliver: &[u8]) -> Result<(), EncodingError> {
+    let expected = kind.sliver_bytes(layout);
+    if sliver.len() != expected {
+        return Err(EncodingError::WrongLength {
+            what: match kind {
+                SliverKind::Primary => "primary sliver",
+                SliverKind::Secondary => "secondary sliver",
+            },
+            actual: sliver.len(),
+            expected,
+        });
+    }
+    Ok(())
+}
+
+/// The roots of the expanded slivers of one kind, computed in batches on up to `threads` threads.
+pub fn sliver_roots(
+    layout: &BlobLayout,
+    kind: SliverKind,
+    slivers: &[&[u8]],
+    threads: usize,
+) -> Result<Vec<Digest>, EncodingError> {
+    for sliver in slivers {
+        check_sliver_length(layout, kind, sliver)?;
+    }
+    let n = layout.config().n();
+    let s = layout.symbol_size();
+    let code = kind.expansion_code(layout);
+    let originals = code.originals();
+    let stripe = (STRIPE_TARGET_BYTES / s).max(1);
+    let mut roots = vec![merkle::EMPTY_DIGEST; slivers.len()];
+    let ranges = parallel::split_range(slivers.len(), threads);
+    let mut pieces = Vec::new();
+    let mut rest = &mut roots[..];
+    for range in &ranges {
+        let (piece, after) = rest.split_at_mut(range.len());
+        pieces.push(piece);
+        rest = after;
+    }
+    let work: Vec<_> = ranges.into_iter().zip(pieces).collect();
+    parallel::run(work, |_, (range, out)| {
+        let mut coder = Coder::default();
+        let mut scratch = Vec::new();
+        let mut leaves = Vec::new();
+        for q0 in range.clone().step_by(stripe) {
+            let q1 = (q0 + stripe).min(range.end);
+            leaves.clear();
+            leaves.resize((q1 - q0) * n, merkle::EMPTY_DIGEST);
+            for q in q0..q1 {
+                for (k, symbol) in slivers[q].chunks_exact(s).enumerate() {
+                    leaves[(q - q0) * n + k] = merkle::leaf_digest(symbol);
+                }
+            }
+            coder.encode(
+                &code,
+                s,
+                q1 - q0,
+                |k, q| &slivers[q0 + q][k * s..(k + 1) * s],
+                |r, q, symbol| leaves[q * n + originals + r] = merkle::leaf_digest(symbol),
+            );
+            for q in q0..q1 {
+                out[q - range.start] = merkle::root_with_scratch(&leaves[(q - q0) * n..(q - q0 + 1) * n], &mut scratch);
+            }
+        }
+    });
+    Ok(roots)
+}
+
+/// Checks one sliver against its committed root.
+pub fn verify_sliver(
+    layout: &BlobLayout,
+    kind: SliverKind,
+    index: usize,
+    sliver: &[u8],
+    root: &Digest,
+) -> Result<(), EncodingError> {
+    let computed = sliver_roots(layout, kind, &[sliver], 1)?;
+    if computed[0] != *root {
+        return Err(EncodingError::SliverMismatch { kind: kind.name(), index });
+    }
+    Ok(())
+}
+
+/// A sliver expanded to all `n` symbols with its Merkle tree, ready to serve recovery symbols.
+pub struct ExpandedSliver {
+    kind: SliverKind,
+    index: usize,
+    symbol_size: usize,
+    symbols: Vec<u8>,
+    tree: MerkleTree,
+}
+
+impl ExpandedSliver {
+    /// Expands sliver `index` of `kind`.
+    pub fn new(layout: &BlobLayout, kind: SliverKind, index: usize, sliver: &[u8]) -> Result<Self, EncodingError> {
+        check_sliver_length(layout, kind, sliver)?;
+        let n = layout.config().n();
+        if index >= n {
+            return Err(EncodingError::IndexOutOfRange { what: kind.name(), index, count: n });
+        }
+        let s = layout.symbol_size();
+        let code = kind.expansion_code(layout);
+        let mut symbols = Vec::with_capacity(n * s);
+        symbols.extend_from_slice(sliver);
+        symbols.resize(n * s, 0);
+        let originals = code.originals();
+        Coder::default().encode(
+            &code,
+            s,
+            1,
+            |k, _| &sliver[k * s..(k + 1) * s],
+            |r, _, symbol| symbols[(originals + r) * s..(originals + r + 1) * s].copy_from_slice(symbol),
+        );
+        let leaves: Vec<Digest> = symbols.chunks_exact(s).map(merkle::leaf_digest).collect();
+        Ok(Self { kind, index, symbol_size: s, symbols, tree: MerkleTree::new(&leaves) })
+    }
+
+    /// The kind of the expanded sliver.
+    pub fn kind(&self) -> SliverKind {
+        self.kind
+    }
+
+    /// Its index.
+    pub fn index(&self) -> usize {
+        self.index
+    }
+
+    /// The Merkle root over the expanded symbols.
+    pub fn root(&self) -> Digest {
+        self.tree.root()
+    }
+
+    /// The number of expanded symbols (`n`).
+    pub fn symbol_count(&self) -> usize {
+        self.symbols.len() / self.symbol_size
+    }
+
+    /// Expanded symbol `position` (`0..n`).
+    pub fn symbol(&self, position: usize) -> &[u8] {
+        &self.symbols[position * self.symbol_size..(position + 1) * self.symbol_size]
+    }
+
+    /// The proof of symbol `position` against [`Self::root`].
+    pub fn proof(&self, position: usize) -> Option<MerkleProof> {
+        self.tree.proof(position)
+    }
+}
