@@ -19,6 +19,7 @@
 
 #![deny(missing_docs)]
 
+pub mod bench;
 pub mod blob_id;
 mod code;
 pub mod config;

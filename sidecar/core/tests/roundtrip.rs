@@ -1,0 +1,199 @@
+//! Encoding, decoding, recovery and corruption detection over many shard counts and sizes.
+
+mod common;
+
+use common::{blob, pair_of, recovery_symbols, shuffled};
+use proptest::prelude::*;
+use walrus_core::{
+    EncodingConfig, EncodingError, Recovered, SliverKind, VerifiedRoots, decode, encode, recover_sliver,
+};
+
+const SHARD_COUNTS: [u16; 6] = [4, 7, 10, 31, 100, 1000];
+
+fn decode_from_random_subsets(n: u16, size: usize, seed: u64) {
+    let config = EncodingConfig::new(n).unwrap();
+    let data = blob(size, seed);
+    let encoded = encode(&config, &data, 2).unwrap();
+    assert_eq!(encoded.metadata().commitment.unencoded_size_bytes, size as u64);
+    let roots = VerifiedRoots::from_metadata(config, encoded.metadata()).unwrap();
+
+    let primary: Vec<(usize, &[u8])> = shuffled(config.n(), seed)[..config.secondary_sliver_symbols()]
+        .iter()
+        .map(|&i| (i, encoded.primary_sliver(i)))
+        .collect();
+    let decoded = decode(&roots, SliverKind::Primary, &primary, 2).unwrap();
+    assert_eq!(decoded.data, data, "n={n} size={size} from primary slivers");
+    assert!(decoded.rejected.is_empty());
+
+    let secondary: Vec<(usize, &[u8])> = shuffled(config.n(), seed + 1)[..config.primary_sliver_symbols()]
+        .iter()
+        .map(|&i| (i, encoded.secondary_sliver(i)))
+        .collect();
+    let decoded = decode(&roots, SliverKind::Secondary, &secondary, 1).unwrap();
+    assert_eq!(decoded.data, data, "n={n} size={size} from secondary slivers");
+}
+
+#[test]
+fn fixed_sizes_decode_at_every_shard_count() {
+    for n in SHARD_COUNTS {
+        for size in [0usize, 1, 2, 3, 1001, 65_537] {
+            decode_from_random_subsets(n, size, size as u64 + u64::from(n));
+        }
+    }
+}
+
+#[test]
+fn several_mebibytes_decode() {
+    for n in [10u16, 100, 1000] {
+        decode_from_random_subsets(n, (3 << 20) + 17, u64::from(n));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, .. ProptestConfig::default() })]
+
+    #[test]
+    fn random_sizes_and_subsets_decode(
+        n_index in 0usize..5,
+        size in prop_oneof![0usize..64, 64usize..5_000, 5_000usize..200_000],
+        seed in any::<u64>(),
+    ) {
+        decode_from_random_subsets(SHARD_COUNTS[n_index], size, seed);
+    }
+
+    #[test]
+    fn any_flipped_byte_in_a_sliver_is_detected(
+        n_index in 0usize..4,
+        size in 1usize..20_000,
+        seed in any::<u64>(),
+        position in any::<prop::sample::Index>(),
+        bit in 0u8..8,
+    ) {
+        let config = EncodingConfig::new(SHARD_COUNTS[n_index]).unwrap();
+        let data = blob(size, seed);
+        let encoded = encode(&config, &data, 1).unwrap();
+        let roots = VerifiedRoots::from_metadata(config, encoded.metadata()).unwrap();
+        let order = shuffled(config.n(), seed);
+        let bad = order[0];
+        let mut corrupt = encoded.primary_sliver(bad).to_vec();
+        let at = position.index(corrupt.len());
+        corrupt[at] ^= 1 << bit;
+        // The corrupt sliver plus enough good ones: it is set aside and the blob still decodes.
+        let mut slivers: Vec<(usize, &[u8])> = vec![(bad, &corrupt)];
+        slivers.extend(order[1..=config.secondary_sliver_symbols()].iter().map(|&i| (i, encoded.primary_sliver(i))));
+        let decoded = decode(&roots, SliverKind::Primary, &slivers, 1).unwrap();
+        prop_assert_eq!(decoded.rejected, vec![bad]);
+        prop_assert_eq!(&decoded.data, &data);
+        // With only the corrupt one and too few good ones, decoding refuses.
+        let too_few = &slivers[..config.secondary_sliver_symbols()];
+        let err = decode(&roots, SliverKind::Primary, too_few, 1).unwrap_err();
+        prop_assert!(matches!(err, EncodingError::NotEnough { .. }), "{err}");
+    }
+}
+
+/// Every sliver of every pair can be rebuilt from random subsets of the other nodes.
+#[test]
+fn every_sliver_recovers_from_random_subsets() {
+    for n in [4u16, 7, 10, 31, 100, 1000] {
+        let config = EncodingConfig::new(n).unwrap();
+        let data = blob(5_000 + usize::from(n), u64::from(n));
+        let encoded = encode(&config, &data, 2).unwrap();
+        let commitment = encoded.metadata().commitment;
+        // Every sliver for small n; a spread sample for large n keeps the test quick.
+        let targets: Vec<usize> =
+            if n <= 31 { (0..config.n()).collect() } else { vec![0, 1, 2, n as usize / 2, n as usize - 1] };
+        for kind in [SliverKind::Primary, SliverKind::Secondary] {
+            for &target in &targets {
+                let need = walrus_core::recovery::symbols_needed(&config, kind);
+                let senders: Vec<usize> = shuffled(config.n(), target as u64 * 7 + 1)
+                    .into_iter()
+                    .filter(|&i| i != target)
+                    .take(need)
+                    .collect();
+                let symbols = recovery_symbols(&encoded, kind, target, &senders);
+                let pair = encoded.pair_metadata(pair_of(&config, kind, target));
+                let recovered = recover_sliver(encoded.layout(), &commitment, kind, target, &pair, &symbols).unwrap();
+                let expected = match kind {
+                    SliverKind::Primary => encoded.primary_sliver(target),
+                    SliverKind::Secondary => encoded.secondary_sliver(target),
+                };
+                match recovered {
+                    Recovered::Sliver(sliver) => assert_eq!(sliver, expected, "n={n} {kind:?} {target}"),
+                    Recovered::Inconsistent(_) => panic!("consistent blob reported inconsistent"),
+                }
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, .. ProptestConfig::default() })]
+
+    /// A flipped bit in a recovery symbol, its proof, or the sender's pair metadata is caught.
+    #[test]
+    fn corrupt_recovery_symbols_are_rejected(
+        seed in any::<u64>(),
+        which in 0usize..4,
+        position in any::<prop::sample::Index>(),
+        bit in 0u8..8,
+    ) {
+        let config = EncodingConfig::new(10).unwrap();
+        let data = blob(3_000, seed);
+        let encoded = encode(&config, &data, 1).unwrap();
+        let commitment = encoded.metadata().commitment;
+        let target = (seed % 10) as usize;
+        let senders: Vec<usize> = (0..10).filter(|&i| i != target).collect();
+        let mut symbols = recovery_symbols(&encoded, SliverKind::Secondary, target, &senders);
+        let sym = &mut symbols[0];
+        match which {
+            0 => { let i = position.index(sym.symbol.len()); sym.symbol[i] ^= 1 << bit; }
+            1 => { let i = position.index(sym.proof.path.len()); sym.proof.path[i][bit as usize] ^= 1; }
+            2 => { sym.source_pair.roots.primary[position.index(32)] ^= 1 << bit; }
+            _ => { let i = position.index(sym.source_pair.proof.path.len()); sym.source_pair.proof.path[i][0] ^= 1 << bit; }
+        }
+        prop_assert!(symbols[0].verify(encoded.layout(), &commitment).is_err());
+        // Recovery skips the bad symbol and still succeeds with the others.
+        let pair = encoded.pair_metadata(pair_of(&config, SliverKind::Secondary, target));
+        let recovered = recover_sliver(encoded.layout(), &commitment, SliverKind::Secondary, target, &pair, &symbols).unwrap();
+        match recovered {
+            Recovered::Sliver(s) => prop_assert_eq!(&s[..], encoded.secondary_sliver(target)),
+            Recovered::Inconsistent(_) => prop_assert!(false, "reported inconsistent"),
+        }
+    }
+}
+
+#[test]
+fn bad_inputs_give_typed_errors() {
+    let config = EncodingConfig::new(10).unwrap();
+    let data = blob(500, 1);
+    let encoded = encode(&config, &data, 1).unwrap();
+    let roots = VerifiedRoots::from_metadata(config, encoded.metadata()).unwrap();
+    let s0 = encoded.primary_sliver(0);
+    let short = &s0[..s0.len() - 2];
+    assert!(matches!(decode(&roots, SliverKind::Primary, &[(0, short)], 1), Err(EncodingError::WrongLength { .. })));
+    assert!(matches!(decode(&roots, SliverKind::Primary, &[(10, s0)], 1), Err(EncodingError::IndexOutOfRange { .. })));
+    assert!(matches!(
+        decode(&roots, SliverKind::Primary, &[(0, s0), (0, s0)], 1),
+        Err(EncodingError::DuplicateIndex { .. })
+    ));
+    // Pair metadata from another blob does not verify.
+    let other_data = blob(500, 2);
+    let other = encode(&config, &other_data, 1).unwrap();
+    let mut partial = VerifiedRoots::new(config, encoded.metadata().commitment);
+    assert!(partial.insert(&other.pair_metadata(3)).is_err());
+    assert!(partial.insert(&encoded.pair_metadata(3)).is_ok());
+    // Too few known roots to check the result against the commitment.
+    let slivers: Vec<(usize, &[u8])> = (0..4).map(|i| (i, encoded.primary_sliver(i))).collect();
+    let mut few = VerifiedRoots::new(config, encoded.metadata().commitment);
+    for p in 0..4 {
+        few.insert(&encoded.pair_metadata(p)).unwrap();
+    }
+    assert!(matches!(decode(&few, SliverKind::Primary, &slivers, 1), Err(EncodingError::NotEnough { .. })));
+    // Exactly n - f known roots suffice.
+    for p in 4..7 {
+        few.insert(&encoded.pair_metadata(p)).unwrap();
+    }
+    assert_eq!(decode(&few, SliverKind::Primary, &slivers, 1).unwrap().data, data);
+    // Blob too large for the configuration.
+    assert!(matches!(config.layout(config.max_blob_size_bytes() + 1), Err(EncodingError::BlobTooLarge { .. })));
+}

@@ -1,0 +1,193 @@
+//! `walrus bench encoding`: encode and decode throughput, peak memory, and the raw
+//! reed-solomon-simd bound for the same calls, as a table or JSON lines.
+
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Subcommand};
+use serde::Serialize;
+use walrus_core::{EncodingConfig, SliverKind, VerifiedRoots, bench::raw_reed_solomon_encode_time, decode, encode};
+
+use crate::memory;
+
+/// Benchmarks.
+#[derive(Subcommand)]
+pub enum BenchCommand {
+    /// Encoding and decoding speed of the RedStuff core.
+    Encoding(EncodingArgs),
+}
+
+/// Options of `walrus bench encoding`.
+#[derive(Args)]
+pub struct EncodingArgs {
+    /// Blob sizes, comma-separated, with optional KiB/MiB/GiB suffix.
+    #[arg(long, value_delimiter = ',', default_value = "1MiB,64MiB,256MiB")]
+    sizes: Vec<String>,
+    /// Shard counts, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "1000")]
+    shards: Vec<u16>,
+    /// Thread counts, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "1,2")]
+    threads: Vec<usize>,
+    /// Runs per row; the median is reported.
+    #[arg(long, default_value_t = 3)]
+    runs: usize,
+    /// Print one JSON object per row instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+/// One measured configuration.
+#[derive(Serialize)]
+struct Row {
+    size_bytes: u64,
+    n_shards: u16,
+    threads: usize,
+    encode_mb_per_s: f64,
+    decode_mb_per_s: f64,
+    decode_from_recovery_mb_per_s: f64,
+    raw_reed_solomon_mb_per_s: f64,
+    peak_memory_bytes: Option<u64>,
+    peak_memory_over_blob: Option<f64>,
+}
+
+pub fn run(command: BenchCommand) -> Result<()> {
+    match command {
+        BenchCommand::Encoding(args) => encoding(args),
+    }
+}
+
+fn parse_size(text: &str) -> Result<u64> {
+    let t = text.trim();
+    let (digits, unit) = t.split_at(t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len()));
+    let value: u64 = digits.parse().with_context(|| format!("size {text:?} does not start with a number"))?;
+    let factor = match unit.to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "kib" | "k" => 1 << 10,
+        "mib" | "m" => 1 << 20,
+        "gib" | "g" => 1 << 30,
+        other => bail!("unknown size unit {other:?} in {text:?}: use B, KiB, MiB or GiB"),
+    };
+    Ok(value * factor)
+}
+
+/// Deterministic pseudo-random bytes (xorshift), so runs are comparable.
+fn blob_bytes(size: usize) -> Vec<u8> {
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut out = Vec::with_capacity(size);
+    while out.len() < size {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let take = (size - out.len()).min(8);
+        out.extend_from_slice(&state.to_le_bytes()[..take]);
+    }
+    out
+}
+
+fn mb_per_s(bytes: u64, time: Duration) -> f64 {
+    bytes as f64 / 1e6 / time.as_secs_f64()
+}
+
+fn median(mut values: Vec<Duration>) -> Duration {
+    values.sort();
+    values[values.len() / 2]
+}
+
+fn encoding(args: EncodingArgs) -> Result<()> {
+    if args.runs == 0 {
+        bail!("--runs must be at least 1");
+    }
+    let sizes: Vec<u64> = args.sizes.iter().map(|s| parse_size(s)).collect::<Result<_>>()?;
+    if !args.json {
+        println!(
+            "{:>10} {:>6} {:>7} {:>12} {:>12} {:>14} {:>12} {:>12}",
+            "size", "n", "threads", "encode MB/s", "decode MB/s", "dec-recov MB/s", "raw RS MB/s", "peak mem"
+        );
+    }
+    for &n in &args.shards {
+        let config = EncodingConfig::new(n)?;
+        for &size in &sizes {
+            let blob = blob_bytes(usize::try_from(size)?);
+            for &threads in &args.threads {
+                let row = measure(&config, &blob, threads, args.runs)?;
+                if args.json {
+                    println!("{}", serde_json::to_string(&row)?);
+                } else {
+                    println!(
+                        "{:>10} {:>6} {:>7} {:>12.1} {:>12.1} {:>14.1} {:>12.1} {:>12}",
+                        human(row.size_bytes),
+                        row.n_shards,
+                        row.threads,
+                        row.encode_mb_per_s,
+                        row.decode_mb_per_s,
+                        row.decode_from_recovery_mb_per_s,
+                        row.raw_reed_solomon_mb_per_s,
+                        row.peak_memory_over_blob.map_or("n/a".to_string(), |r| format!("{r:.2}x")),
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn measure(config: &EncodingConfig, blob: &[u8], threads: usize, runs: usize) -> Result<Row> {
+    let size = blob.len() as u64;
+    let mut encode_times = Vec::new();
+    let mut peak = None;
+    for _ in 0..runs {
+        let baseline = memory::rss_bytes();
+        let can_reset = memory::reset_peak();
+        let start = Instant::now();
+        let encoded = encode(config, blob, threads)?;
+        encode_times.push(start.elapsed());
+        if let (true, Some(p), Some(b)) = (can_reset, memory::peak_rss_bytes(), baseline) {
+            // The blob itself is counted: it is resident before and during encoding.
+            peak = Some(p.saturating_sub(b) + size);
+        }
+        drop(encoded);
+    }
+    let encoded = encode(config, blob, threads)?;
+    let roots = VerifiedRoots::from_metadata(*config, encoded.metadata())?;
+    let rows = config.secondary_sliver_symbols();
+    let n = config.n();
+    let source: Vec<(usize, &[u8])> = (0..rows).map(|i| (i, encoded.primary_sliver(i))).collect();
+    let recovery: Vec<(usize, &[u8])> = (n - rows..n).map(|i| (i, encoded.primary_sliver(i))).collect();
+    let time_decode = |slivers: &[(usize, &[u8])]| -> Result<Duration> {
+        let mut times = Vec::new();
+        for _ in 0..runs {
+            let start = Instant::now();
+            let decoded = decode(&roots, SliverKind::Primary, slivers, threads)?;
+            times.push(start.elapsed());
+            if decoded.data != blob {
+                bail!("decoded blob differs from the original: the encoder or decoder is broken");
+            }
+        }
+        Ok(median(times))
+    };
+    let decode_time = time_decode(&source)?;
+    let decode_recovery_time = time_decode(&recovery)?;
+    let raw: Vec<Duration> =
+        (0..runs).map(|_| raw_reed_solomon_encode_time(config, size, threads)).collect::<Result<_, _>>()?;
+    Ok(Row {
+        size_bytes: size,
+        n_shards: config.n_shards(),
+        threads,
+        encode_mb_per_s: mb_per_s(size, median(encode_times)),
+        decode_mb_per_s: mb_per_s(size, decode_time),
+        decode_from_recovery_mb_per_s: mb_per_s(size, decode_recovery_time),
+        raw_reed_solomon_mb_per_s: mb_per_s(size, median(raw)),
+        peak_memory_bytes: peak,
+        peak_memory_over_blob: peak.map(|p| p as f64 / size.max(1) as f64),
+    })
+}
+
+fn human(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 30 && b % (1 << 30) == 0 => format!("{}GiB", b >> 30),
+        b if b >= 1 << 20 && b % (1 << 20) == 0 => format!("{}MiB", b >> 20),
+        b if b >= 1 << 10 && b % (1 << 10) == 0 => format!("{}KiB", b >> 10),
+        b => format!("{b}B"),
+    }
+}
