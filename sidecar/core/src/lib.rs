@@ -28,6 +28,7 @@ pub mod encoder;
 pub mod error;
 mod lanes;
 pub mod merkle;
+pub mod messages;
 pub mod metadata;
 mod parallel;
 pub mod recovery;
