@@ -5,9 +5,8 @@
 use std::time::{Duration, Instant};
 
 use crate::{
-    code::{Code, Coder},
+    code::{self, Code, Coder},
     config::EncodingConfig,
-    encoder::STRIPE_TARGET_BYTES,
     error::EncodingError,
     parallel,
 };
@@ -24,7 +23,6 @@ pub fn raw_reed_solomon_encode_time(
     let n = config.n();
     let rows = config.secondary_sliver_symbols();
     let cols = config.primary_sliver_symbols();
-    let stripe = (STRIPE_TARGET_BYTES / s).max(1);
     // The symbol content does not change the work; one shared symbol stands in for all.
     let symbol: Vec<u8> = (0..s).map(|i| i as u8).collect();
     let phases = [
@@ -37,8 +35,7 @@ pub fn raw_reed_solomon_encode_time(
         let ranges = parallel::split_range(codewords, threads);
         parallel::run(ranges, |_, range| {
             let mut coder = Coder::default();
-            for q0 in range.clone().step_by(stripe) {
-                let q1 = (q0 + stripe).min(range.end);
+            for (q0, q1) in code::stripes(range.clone(), s) {
                 coder.encode(
                     &code,
                     s,

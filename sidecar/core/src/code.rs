@@ -14,6 +14,19 @@ use reed_solomon_simd::{
 
 use crate::{config::EncodingConfig, lanes::Lanes};
 
+/// Bytes of each packed shard handed to reed-solomon-simd in one call. Smaller shards keep its
+/// working set (up to ~2n shards) in cache; larger ones amortise per-call costs. Measured in
+/// `walrus bench encoding`; see `docs/benchmarks.md`.
+pub const STRIPE_TARGET_BYTES: usize = 4096;
+
+/// Splits the codewords `range` into consecutive stripes, each coded in one call with shards of
+/// about [`STRIPE_TARGET_BYTES`].
+pub(crate) fn stripes(range: std::ops::Range<usize>, symbol_size: usize) -> impl Iterator<Item = (usize, usize)> {
+    let width = (STRIPE_TARGET_BYTES / symbol_size).max(1);
+    let end = range.end;
+    range.step_by(width).map(move |start| (start, (start + width).min(end)))
+}
+
 /// Which of the two codes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Axis {
@@ -118,16 +131,11 @@ fn run_encoder<'a, E: RateEncoder<DefaultEngine>>(
 ) {
     let shard_bytes = lanes.shard_bytes();
     let (originals, recovery) = (code.originals, code.recovery());
-    let encoder = match slot {
-        Some(encoder) => {
-            encoder.reset(originals, recovery, shard_bytes).expect("code parameters are validated");
-            encoder
-        }
-        None => slot.insert(
-            E::new(originals, recovery, shard_bytes, DefaultEngine::new(), None)
-                .expect("code parameters are validated"),
-        ),
-    };
+    let encoder = reuse_or_create(
+        slot,
+        |e| e.reset(originals, recovery, shard_bytes),
+        || E::new(originals, recovery, shard_bytes, DefaultEngine::new(), None),
+    );
     shard.clear();
     shard.resize(shard_bytes, 0);
     let count = lanes.count();
@@ -157,16 +165,11 @@ fn run_decoder<'a, D: RateDecoder<DefaultEngine>>(
 ) {
     let shard_bytes = lanes.shard_bytes();
     let (originals, recovery) = (code.originals, code.recovery());
-    let decoder = match slot {
-        Some(decoder) => {
-            decoder.reset(originals, recovery, shard_bytes).expect("code parameters are validated");
-            decoder
-        }
-        None => slot.insert(
-            D::new(originals, recovery, shard_bytes, DefaultEngine::new(), None)
-                .expect("code parameters are validated"),
-        ),
-    };
+    let decoder = reuse_or_create(
+        slot,
+        |e| e.reset(originals, recovery, shard_bytes),
+        || D::new(originals, recovery, shard_bytes, DefaultEngine::new(), None),
+    );
     shard.clear();
     shard.resize(shard_bytes, 0);
     let count = lanes.count();
@@ -185,6 +188,22 @@ fn run_decoder<'a, D: RateDecoder<DefaultEngine>>(
         if let Some(restored) = result.restored_original(k) {
             emit_symbols(&lanes, count, restored, symbol, |q, s| on_restored(k, q, s));
         }
+    }
+}
+
+/// The coder in `slot`, reset to new parameters, or a new one: reed-solomon-simd keeps its
+/// working buffers across resets, so a thread allocates them once.
+fn reuse_or_create<T>(
+    slot: &mut Option<T>,
+    reset: impl FnOnce(&mut T) -> Result<(), reed_solomon_simd::Error>,
+    create: impl FnOnce() -> Result<T, reed_solomon_simd::Error>,
+) -> &mut T {
+    match slot {
+        Some(coder) => {
+            reset(coder).expect("code parameters are validated");
+            coder
+        }
+        None => slot.insert(create().expect("code parameters are validated")),
     }
 }
 

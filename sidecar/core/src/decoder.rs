@@ -7,12 +7,11 @@
 //! at least `n - 2f` such rows, which determine the blob: all readers of a blob id return the
 //! same bytes, even when its writer encoded it inconsistently (then they fail instead).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::{
-    code::{Code, Coder},
+    code::{self, Code, Coder},
     config::BlobLayout,
-    encoder::STRIPE_TARGET_BYTES,
     error::EncodingError,
     metadata::VerifiedRoots,
     parallel,
@@ -111,14 +110,12 @@ fn decode_rows_from_primary(layout: &BlobLayout, chosen: &[(usize, &[u8])], thre
     let code = Code::column(config);
     let positions: Vec<usize> = chosen.iter().map(|(i, _)| *i).collect();
     let cols = config.primary_sliver_symbols();
-    let stripe = (STRIPE_TARGET_BYTES / s).max(1);
     let ranges = parallel::split_range(cols, threads);
     let pieces = parallel::split_rows(&mut out, row_bytes, s, &ranges);
     let work: Vec<_> = ranges.into_iter().zip(pieces).collect();
     parallel::run(work, |_, (range, mut out_rows)| {
         let mut coder = Coder::default();
-        for c0 in range.clone().step_by(stripe) {
-            let c1 = (c0 + stripe).min(range.end);
+        for (c0, c1) in code::stripes(range.clone(), s) {
             coder.decode(
                 &code,
                 s,
@@ -148,7 +145,6 @@ fn decode_rows_from_secondary(layout: &BlobLayout, chosen: &[(usize, &[u8])], th
     let mut out = vec![0u8; rows * row_bytes];
     let code = Code::row(config);
     let positions: Vec<usize> = chosen.iter().map(|(i, _)| *i).collect();
-    let stripe = (STRIPE_TARGET_BYTES / s).max(1);
     let ranges = parallel::split_range(rows, threads);
     // Each thread owns whole rows here, so split the buffer into row blocks.
     let mut blocks = Vec::new();
@@ -170,8 +166,7 @@ fn decode_rows_from_secondary(layout: &BlobLayout, chosen: &[(usize, &[u8])], th
         if chosen.iter().all(|(i, _)| *i < cols) {
             return;
         }
-        for r0 in range.clone().step_by(stripe) {
-            let r1 = (r0 + stripe).min(range.end);
+        for (r0, r1) in code::stripes(range.clone(), s) {
             coder.decode(
                 &code,
                 s,
@@ -210,7 +205,8 @@ fn check_against_primary_roots(
     if known.len() < need {
         return Err(EncodingError::NotEnough { what: "sliver pair roots", have: known.len(), need });
     }
-    let verified_bytes = |i: usize| verified.iter().find(|(j, _)| *j == i).map(|(_, s)| *s);
+    let verified: BTreeMap<usize, &[u8]> = verified.iter().copied().collect();
+    let verified_bytes = |i: usize| verified.get(&i).copied();
     let mut confirmed = 0;
     let mut to_hash = Vec::new();
     for &i in known.iter().filter(|&&i| i < rows) {
@@ -264,15 +260,13 @@ pub(crate) fn column_expand(layout: &BlobLayout, source: &[u8], threads: usize) 
     let row_bytes = layout.primary_sliver_bytes();
     let s = layout.symbol_size();
     let code = Code::column(config);
-    let stripe = (STRIPE_TARGET_BYTES / s).max(1);
     let mut out = vec![0u8; (n - rows) * row_bytes];
     let ranges = parallel::split_range(cols, threads);
     let pieces = parallel::split_rows(&mut out, row_bytes, s, &ranges);
     let work: Vec<_> = ranges.into_iter().zip(pieces).collect();
     parallel::run(work, |_, (range, mut out_rows)| {
         let mut coder = Coder::default();
-        for c0 in range.clone().step_by(stripe) {
-            let c1 = (c0 + stripe).min(range.end);
+        for (c0, c1) in code::stripes(range.clone(), s) {
             coder.encode(
                 &code,
                 s,

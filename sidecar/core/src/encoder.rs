@@ -15,7 +15,7 @@
 //! Work is split across threads by columns or rows; every thread reuses one `Coder`.
 
 use crate::{
-    code::{Code, Coder},
+    code::{self, Code, Coder},
     config::{BlobLayout, ENCODING_TYPE_RED_STUFF, EncodingConfig},
     error::EncodingError,
     merkle::{self, Digest, MerkleTree},
@@ -23,10 +23,7 @@ use crate::{
     parallel,
 };
 
-/// Bytes of each packed shard handed to reed-solomon-simd in one call. Smaller shards keep its
-/// working set (up to ~2n shards) in cache; larger ones amortise per-call costs. Measured in
-/// `walrus bench encoding`; see `docs/benchmarks.md`.
-pub const STRIPE_TARGET_BYTES: usize = 4096;
+pub use crate::code::STRIPE_TARGET_BYTES;
 
 /// The source rows of a blob: full rows borrowed from the caller, the rest zero-padded copies.
 #[derive(Clone, Copy)]
@@ -133,7 +130,6 @@ pub fn encode<'a>(config: &EncodingConfig, blob: &'a [u8], threads: usize) -> Re
     let column_bytes = layout.secondary_sliver_bytes();
     let column_code = Code::column(config);
     let row_code = Code::row(config);
-    let stripe = (STRIPE_TARGET_BYTES / s).max(1);
 
     // Source rows: the caller's bytes where whole, a zero-padded copy of the rest.
     let full_rows = (blob.len() / row_bytes).min(rows);
@@ -156,8 +152,7 @@ pub fn encode<'a>(config: &EncodingConfig, blob: &'a [u8], threads: usize) -> Re
         parallel::run(work, |_, (range, (mut out_rows, leaves))| {
             let mut coder = Coder::default();
             let base = range.start;
-            for c0 in range.clone().step_by(stripe) {
-                let c1 = (c0 + stripe).min(range.end);
+            for (c0, c1) in code::stripes(range.clone(), s) {
                 for c in c0..c1 {
                     for i in 0..rows {
                         leaves[(c - base) * n + i] = merkle::leaf_digest(&source.row(i)[c * s..(c + 1) * s]);
@@ -187,8 +182,7 @@ pub fn encode<'a>(config: &EncodingConfig, blob: &'a [u8], threads: usize) -> Re
         parallel::run(work, |_, (range, mut out_columns)| {
             let mut coder = Coder::default();
             let base = range.start;
-            for r0 in range.clone().step_by(stripe) {
-                let r1 = (r0 + stripe).min(range.end);
+            for (r0, r1) in code::stripes(range.clone(), s) {
                 for (j, column) in out_columns[..cols].iter_mut().enumerate() {
                     for i in r0..r1 {
                         column[(i - base) * s..(i - base + 1) * s].copy_from_slice(&source.row(i)[j * s..(j + 1) * s]);
@@ -223,8 +217,7 @@ pub fn encode<'a>(config: &EncodingConfig, blob: &'a [u8], threads: usize) -> Re
                     leaves[(j - start) * n + i] = merkle::leaf_digest(symbol);
                 }
             }
-            for j0 in (start..end).step_by(stripe) {
-                let j1 = (j0 + stripe).min(end);
+            for (j0, j1) in code::stripes(start..end, s) {
                 coder.encode(
                     &column_code,
                     s,

@@ -7,9 +7,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    code::{Code, Coder},
+    code::{self, Code, Coder},
     config::BlobLayout,
-    encoder::STRIPE_TARGET_BYTES,
     error::EncodingError,
     merkle::{self, Digest, MerkleProof, MerkleTree},
     parallel,
@@ -88,7 +87,6 @@ pub fn sliver_roots(
     let s = layout.symbol_size();
     let code = kind.expansion_code(layout);
     let originals = code.originals();
-    let stripe = (STRIPE_TARGET_BYTES / s).max(1);
     let mut roots = vec![merkle::EMPTY_DIGEST; slivers.len()];
     let ranges = parallel::split_range(slivers.len(), threads);
     let mut pieces = Vec::new();
@@ -103,8 +101,7 @@ pub fn sliver_roots(
         let mut coder = Coder::default();
         let mut scratch = Vec::new();
         let mut leaves = Vec::new();
-        for q0 in range.clone().step_by(stripe) {
-            let q1 = (q0 + stripe).min(range.end);
+        for (q0, q1) in code::stripes(range.clone(), s) {
             leaves.clear();
             leaves.resize((q1 - q0) * n, merkle::EMPTY_DIGEST);
             for q in q0..q1 {
