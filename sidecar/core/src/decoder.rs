@@ -109,28 +109,21 @@ fn decode_rows_from_primary(layout: &BlobLayout, chosen: &[(usize, &[u8])], thre
     }
     let code = Code::column(config);
     let positions: Vec<usize> = chosen.iter().map(|(i, _)| *i).collect();
-    let cols = config.primary_sliver_symbols();
-    let ranges = parallel::split_range(cols, threads);
-    let pieces = parallel::split_rows(&mut out, row_bytes, s, &ranges);
-    let work: Vec<_> = ranges.into_iter().zip(pieces).collect();
-    parallel::run(work, |_, (range, mut out_rows)| {
-        let mut coder = Coder::default();
-        for (c0, c1) in code::stripes(range.clone(), s) {
-            coder.decode(
-                &code,
-                s,
-                c1 - c0,
-                &positions,
-                |p, q| {
-                    let sliver = chosen[positions.binary_search(&p).expect("chosen position")].1;
-                    &sliver[(c0 + q) * s..(c0 + q + 1) * s]
-                },
-                |k, q, symbol| {
-                    let c = c0 + q - range.start;
-                    out_rows[k][c * s..(c + 1) * s].copy_from_slice(symbol);
-                },
-            );
-        }
+    by_column_stripes(layout, &mut out, threads, |coder, (c0, c1), base, out_rows| {
+        coder.decode(
+            &code,
+            s,
+            c1 - c0,
+            &positions,
+            |p, q| {
+                let sliver = chosen[positions.binary_search(&p).expect("chosen position")].1;
+                &sliver[(c0 + q) * s..(c0 + q + 1) * s]
+            },
+            |k, q, symbol| {
+                let c = c0 + q - base;
+                out_rows[k][c * s..(c + 1) * s].copy_from_slice(symbol);
+            },
+        );
     });
     out
 }
@@ -256,28 +249,43 @@ pub(crate) fn column_expand(layout: &BlobLayout, source: &[u8], threads: usize) 
     let config = layout.config();
     let n = config.n();
     let rows = config.secondary_sliver_symbols();
-    let cols = config.primary_sliver_symbols();
     let row_bytes = layout.primary_sliver_bytes();
     let s = layout.symbol_size();
     let code = Code::column(config);
     let mut out = vec![0u8; (n - rows) * row_bytes];
-    let ranges = parallel::split_range(cols, threads);
-    let pieces = parallel::split_rows(&mut out, row_bytes, s, &ranges);
-    let work: Vec<_> = ranges.into_iter().zip(pieces).collect();
-    parallel::run(work, |_, (range, mut out_rows)| {
-        let mut coder = Coder::default();
-        for (c0, c1) in code::stripes(range.clone(), s) {
-            coder.encode(
-                &code,
-                s,
-                c1 - c0,
-                |k, q| &source[k * row_bytes + (c0 + q) * s..k * row_bytes + (c0 + q + 1) * s],
-                |r, q, symbol| {
-                    let c = c0 + q - range.start;
-                    out_rows[r][c * s..(c + 1) * s].copy_from_slice(symbol);
-                },
-            );
-        }
+    by_column_stripes(layout, &mut out, threads, |coder, (c0, c1), base, out_rows| {
+        coder.encode(
+            &code,
+            s,
+            c1 - c0,
+            |k, q| &source[k * row_bytes + (c0 + q) * s..k * row_bytes + (c0 + q + 1) * s],
+            |r, q, symbol| {
+                let c = c0 + q - base;
+                out_rows[r][c * s..(c + 1) * s].copy_from_slice(symbol);
+            },
+        );
     });
     out
+}
+
+/// Codes the `n - f` columns of a blob stripe by stripe on up to `threads` threads; each thread
+/// writes its own columns of every row of `out` (rows of a primary sliver's length).
+/// `work(coder, (c0, c1), base, rows)` codes columns `c0..c1`; `rows[k]` holds the thread's
+/// columns `base..` of row `k`.
+fn by_column_stripes(
+    layout: &BlobLayout,
+    out: &mut [u8],
+    threads: usize,
+    work: impl Fn(&mut Coder, (usize, usize), usize, &mut [&mut [u8]]) + Sync,
+) {
+    let s = layout.symbol_size();
+    let ranges = parallel::split_range(layout.config().primary_sliver_symbols(), threads);
+    let pieces = parallel::split_rows(out, layout.primary_sliver_bytes(), s, &ranges);
+    let items: Vec<_> = ranges.into_iter().zip(pieces).collect();
+    parallel::run(items, |_, (range, mut rows)| {
+        let mut coder = Coder::default();
+        for stripe in code::stripes(range.clone(), s) {
+            work(&mut coder, stripe, range.start, &mut rows);
+        }
+    });
 }
