@@ -1,0 +1,255 @@
+//! The parts of the Sui framework the packages use, with their BCS layouts: object ids,
+//! `u256`, `Balance`, `Coin`, `VecMap`, `Table`, and the transaction context that creates ids,
+//! collects events and records shared and transferred objects.
+
+use std::collections::BTreeMap;
+
+use blake2::{Blake2b, Digest as _, digest::consts::U32};
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    abort::{AbortCode, MoveResult, ensure},
+    events::Event,
+    objects::Object,
+};
+
+/// An object id (`ID`, `UID`) or address: 32 bytes in BCS.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ObjectId(pub [u8; 32]);
+
+/// A Sui address.
+pub type Address = ObjectId;
+
+/// A Move `u256`, as its 32 little-endian BCS bytes. Blob ids and root hashes are the 32 hash
+/// bytes in order, so they convert without reordering.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct U256(pub [u8; 32]);
+
+impl From<walrus_core::BlobId> for U256 {
+    fn from(id: walrus_core::BlobId) -> Self {
+        Self(id.0)
+    }
+}
+
+/// `0x2::balance::Balance<T>`: `{ value: u64 }`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Balance {
+    /// The amount in base units.
+    pub value: u64,
+}
+
+/// `0x2::balance::ENotEnough`.
+pub const BALANCE_E_NOT_ENOUGH: AbortCode = AbortCode::new("0x2::balance", "ENotEnough", 2);
+
+impl Balance {
+    /// A balance of `value`.
+    pub fn new(value: u64) -> Self {
+        Self { value }
+    }
+
+    /// Takes `amount` out (`balance::split`).
+    pub fn split(&mut self, amount: u64) -> MoveResult<Balance> {
+        ensure(self.value >= amount, BALANCE_E_NOT_ENOUGH)?;
+        self.value -= amount;
+        Ok(Balance { value: amount })
+    }
+
+    /// Adds `other` (`balance::join`).
+    pub fn join(&mut self, other: Balance) {
+        self.value = self.value.checked_add(other.value).expect("total WAL supply fits u64");
+    }
+
+    /// Takes everything (`balance::withdraw_all`).
+    pub fn withdraw_all(&mut self) -> Balance {
+        Balance { value: std::mem::take(&mut self.value) }
+    }
+}
+
+/// `0x2::coin::Coin<T>`: `{ id: UID, balance: Balance<T> }`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Coin {
+    /// The coin's object id.
+    pub id: ObjectId,
+    /// Its balance.
+    pub balance: Balance,
+}
+
+impl Coin {
+    /// `coin::value`.
+    pub fn value(&self) -> u64 {
+        self.balance.value
+    }
+
+    /// `coin::from_balance`.
+    pub fn from_balance(balance: Balance, ctx: &mut TxContext) -> Self {
+        Self { id: ctx.fresh_id(), balance }
+    }
+}
+
+/// `0x2::vec_map::VecMap<K, V>`: entries in insertion order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VecMap<K, V> {
+    /// The entries.
+    pub contents: Vec<Entry<K, V>>,
+}
+
+/// One `VecMap` entry.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry<K, V> {
+    /// The key.
+    pub key: K,
+    /// The value.
+    pub value: V,
+}
+
+impl<K: PartialEq, V> Default for VecMap<K, V> {
+    fn default() -> Self {
+        Self { contents: Vec::new() }
+    }
+}
+
+impl<K: PartialEq, V> VecMap<K, V> {
+    /// Index of `key`.
+    pub fn position(&self, key: &K) -> Option<usize> {
+        self.contents.iter().position(|e| e.key == *key)
+    }
+}
+
+/// `0x2::table::Table<K, V>`: in BCS only `{ id: UID, size: u64 }`; the entries are dynamic
+/// fields of the table object, which the chain stores as child objects.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Table<K: Ord, V> {
+    /// The table object's id.
+    pub id: ObjectId,
+    /// Number of entries.
+    pub size: u64,
+    /// The entries (not part of the BCS bytes).
+    #[serde(skip)]
+    pub entries: BTreeMap<K, V>,
+}
+
+impl<K: Ord, V> Table<K, V> {
+    /// `table::new`.
+    pub fn new(ctx: &mut TxContext) -> Self {
+        Self { id: ctx.fresh_id(), size: 0, entries: BTreeMap::new() }
+    }
+
+    /// `table::contains`.
+    pub fn contains(&self, key: &K) -> bool {
+        self.entries.contains_key(key)
+    }
+
+    /// `table::add`; the caller checks absence first, as Move's `add` aborts otherwise.
+    pub fn add(&mut self, key: K, value: V) {
+        let previous = self.entries.insert(key, value);
+        assert!(previous.is_none(), "table::add on an existing key; callers check contains first");
+        self.size += 1;
+    }
+}
+
+/// Sui's `TxContext` for one transaction: the sender, the digest new object ids derive from, and
+/// what the transaction produced (events, shared and transferred objects).
+#[derive(Debug)]
+pub struct TxContext {
+    sender: Address,
+    digest: [u8; 32],
+    ids_created: u64,
+    events: Vec<Event>,
+    shared: Vec<Object>,
+    frozen: Vec<Object>,
+    transferred: Vec<(Address, Object)>,
+}
+
+impl TxContext {
+    /// The context of a transaction with this digest, sent by `sender`.
+    pub fn new(sender: Address, digest: [u8; 32]) -> Self {
+        Self {
+            sender,
+            digest,
+            ids_created: 0,
+            events: Vec::new(),
+            shared: Vec::new(),
+            frozen: Vec::new(),
+            transferred: Vec::new(),
+        }
+    }
+
+    /// The sender.
+    pub fn sender(&self) -> Address {
+        self.sender
+    }
+
+    /// The transaction digest.
+    pub fn digest(&self) -> [u8; 32] {
+        self.digest
+    }
+
+    /// A new object id, derived as Sui does:
+    /// `Blake2b-256(0xf1 || tx_digest || ids_created as u64 LE)`.
+    pub fn fresh_id(&mut self) -> ObjectId {
+        let mut hasher = Blake2b::<U32>::new();
+        hasher.update([0xf1]);
+        hasher.update(self.digest);
+        hasher.update(self.ids_created.to_le_bytes());
+        self.ids_created += 1;
+        ObjectId(hasher.finalize().into())
+    }
+
+    /// `event::emit`.
+    pub fn emit(&mut self, event: Event) {
+        self.events.push(event);
+    }
+
+    /// `transfer::share_object`.
+    pub fn share(&mut self, object: Object) {
+        self.shared.push(object);
+    }
+
+    /// `transfer::public_freeze_object`: the object becomes immutable.
+    pub fn freeze(&mut self, object: Object) {
+        self.frozen.push(object);
+    }
+
+    /// Objects frozen so far.
+    pub fn frozen(&self) -> &[Object] {
+        &self.frozen
+    }
+
+    /// `transfer::transfer` / `public_transfer`.
+    pub fn transfer(&mut self, object: Object, recipient: Address) {
+        self.transferred.push((recipient, object));
+    }
+
+    /// Events emitted so far, in order.
+    pub fn events(&self) -> &[Event] {
+        &self.events
+    }
+
+    /// Objects shared so far.
+    pub fn shared(&self) -> &[Object] {
+        &self.shared
+    }
+
+    /// Objects transferred so far, with their recipients.
+    pub fn transferred(&self) -> &[(Address, Object)] {
+        &self.transferred
+    }
+
+    /// Takes what the transaction produced.
+    pub fn into_effects(self) -> Effects {
+        Effects { events: self.events, shared: self.shared, frozen: self.frozen, transferred: self.transferred }
+    }
+}
+
+/// What a transaction produced besides the values its calls returned.
+#[derive(Debug)]
+pub struct Effects {
+    /// Events, in order.
+    pub events: Vec<Event>,
+    /// Newly shared objects.
+    pub shared: Vec<Object>,
+    /// Newly frozen (immutable) objects.
+    pub frozen: Vec<Object>,
+    /// Transferred objects and their recipients.
+    pub transferred: Vec<(Address, Object)>,
+}

@@ -1,0 +1,231 @@
+//! `walrus::system`: the shared `System` object (versioned: its state is a dynamic field keyed by
+//! the version) and the entry points of the storage protocol. Registering and certifying take the
+//! system by shared reference, so users' blob operations never contend for it.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    abort::{AbortCode, MoveResult, ensure},
+    blob::Blob,
+    framework::{Balance, Coin, ObjectId, TxContext, U256},
+    objects::Object,
+    storage_resource::Storage,
+    system_state_inner::SystemStateInnerV1,
+};
+
+/// The state version this package understands.
+pub const VERSION: u64 = 1;
+/// The `System` holds a state version this package does not understand.
+pub const E_WRONG_VERSION: AbortCode = AbortCode::new("walrus::system", "EWrongVersion", 0);
+
+/// `System { id, version }`. The state (`SystemStateInnerV1`) is the dynamic field named by the
+/// version; it is kept here beside the struct and stored by the chain as a child object.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct System {
+    /// Object id.
+    pub id: ObjectId,
+    /// State version.
+    pub version: u64,
+    /// The dynamic field `version -> SystemStateInnerV1` (not part of the BCS bytes).
+    #[serde(skip)]
+    pub inner: Option<SystemStateInnerV1>,
+}
+
+/// `InitCap { id }`: sent to the publisher at publication, consumed by `create`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InitCap {
+    /// Object id.
+    pub id: ObjectId,
+}
+
+/// `AdminCap { id }`: authorises the placeholder epoch operations.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminCap {
+    /// Object id.
+    pub id: ObjectId,
+}
+
+/// `init` at publication: the `InitCap` goes to the publisher.
+pub fn init(ctx: &mut TxContext) {
+    let cap = InitCap { id: ctx.fresh_id() };
+    let sender = ctx.sender();
+    ctx.transfer(Object::InitCap(cap), sender);
+}
+
+/// `create`: shares a `System` at epoch 1 and returns the `AdminCap`.
+#[allow(clippy::too_many_arguments)]
+pub fn create(
+    cap: InitCap,
+    n_shards: u16,
+    node_ids: Vec<ObjectId>,
+    public_keys: Vec<Vec<u8>>,
+    shard_counts: Vec<u16>,
+    storage_price_per_unit_size: u64,
+    write_price_per_unit_size: u64,
+    total_capacity_size: u64,
+    max_epochs_ahead: u32,
+    ctx: &mut TxContext,
+) -> MoveResult<AdminCap> {
+    let InitCap { id: _ } = cap;
+    let inner = SystemStateInnerV1::create(
+        n_shards,
+        node_ids,
+        public_keys,
+        shard_counts,
+        storage_price_per_unit_size,
+        write_price_per_unit_size,
+        total_capacity_size,
+        max_epochs_ahead,
+        ctx,
+    )?;
+    let system = System { id: ctx.fresh_id(), version: VERSION, inner: Some(inner) };
+    ctx.share(Object::System(system));
+    Ok(AdminCap { id: ctx.fresh_id() })
+}
+
+impl System {
+    /// The state, after the version check.
+    pub fn inner(&self) -> MoveResult<&SystemStateInnerV1> {
+        ensure(self.version == VERSION, E_WRONG_VERSION)?;
+        Ok(self.inner.as_ref().expect("the chain loads the state with the System"))
+    }
+
+    fn inner_mut(&mut self) -> MoveResult<&mut SystemStateInnerV1> {
+        ensure(self.version == VERSION, E_WRONG_VERSION)?;
+        Ok(self.inner.as_mut().expect("the chain loads the state with the System"))
+    }
+
+    /// `reserve_space`.
+    pub fn reserve_space(
+        &mut self,
+        storage_size: u64,
+        epochs_ahead: u32,
+        payment: &mut Coin,
+        ctx: &mut TxContext,
+    ) -> MoveResult<Storage> {
+        self.inner_mut()?.reserve_space(storage_size, epochs_ahead, &mut payment.balance, ctx)
+    }
+
+    /// `storage_cost`.
+    pub fn storage_cost(&self, storage_size: u64, epochs_ahead: u32) -> MoveResult<U256> {
+        Ok(self.inner()?.storage_cost(storage_size, epochs_ahead))
+    }
+
+    /// `register_blob`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn register_blob(
+        &self,
+        storage: Storage,
+        blob_id: U256,
+        root_hash: U256,
+        size: u64,
+        encoding_type: u8,
+        deletable: bool,
+        ctx: &mut TxContext,
+    ) -> MoveResult<Blob> {
+        self.inner()?.register_blob(storage, blob_id, root_hash, size, encoding_type, deletable, ctx)
+    }
+
+    /// `certify_blob`.
+    pub fn certify_blob(
+        &self,
+        blob: &mut Blob,
+        signature: &[u8],
+        signers_bitmap: &[u8],
+        message: &[u8],
+        ctx: &mut TxContext,
+    ) -> MoveResult<()> {
+        self.inner()?.certify_blob(blob, signature, signers_bitmap, message, ctx)
+    }
+
+    /// `extend_blob_with_resource`.
+    pub fn extend_blob_with_resource(
+        &self,
+        blob: &mut Blob,
+        extension: Storage,
+        ctx: &mut TxContext,
+    ) -> MoveResult<()> {
+        self.inner()?.extend_blob_with_resource(blob, extension, ctx)
+    }
+
+    /// `extend_blob`.
+    pub fn extend_blob(
+        &mut self,
+        blob: &mut Blob,
+        epochs_ahead: u32,
+        payment: &mut Coin,
+        ctx: &mut TxContext,
+    ) -> MoveResult<()> {
+        self.inner_mut()?.extend_blob(blob, epochs_ahead, &mut payment.balance, ctx)
+    }
+
+    /// `extend_blob_with_balance` (package-only; used by `shared_blob::extend`).
+    pub fn extend_blob_with_balance(
+        &mut self,
+        blob: &mut Blob,
+        epochs_ahead: u32,
+        payment: &mut Balance,
+        ctx: &mut TxContext,
+    ) -> MoveResult<()> {
+        self.inner_mut()?.extend_blob(blob, epochs_ahead, payment, ctx)
+    }
+
+    /// `delete_blob`.
+    pub fn delete_blob(&self, blob: Blob, ctx: &mut TxContext) -> MoveResult<Storage> {
+        self.inner()?.delete_blob(blob, ctx)
+    }
+
+    /// `invalidate_blob_id`.
+    pub fn invalidate_blob_id(
+        &mut self,
+        signature: &[u8],
+        signers_bitmap: &[u8],
+        message: &[u8],
+        ctx: &mut TxContext,
+    ) -> MoveResult<U256> {
+        self.inner_mut()?.invalidate_blob_id(signature, signers_bitmap, message, ctx)
+    }
+
+    /// `advance_epoch` (placeholder for the staking contract).
+    pub fn advance_epoch(
+        &mut self,
+        _cap: &AdminCap,
+        node_ids: Vec<ObjectId>,
+        public_keys: Vec<Vec<u8>>,
+        shard_counts: Vec<u16>,
+        ctx: &mut TxContext,
+    ) -> MoveResult<()> {
+        self.inner_mut()?.advance_epoch(node_ids, public_keys, shard_counts, ctx)
+    }
+
+    /// `withdraw_rewards` (placeholder).
+    pub fn withdraw_rewards(&mut self, _cap: &AdminCap, ctx: &mut TxContext) -> MoveResult<Coin> {
+        let rewards = self.inner_mut()?.withdraw_rewards();
+        Ok(Coin::from_balance(rewards, ctx))
+    }
+
+    /// `epoch`.
+    pub fn epoch(&self) -> MoveResult<u32> {
+        Ok(self.inner()?.epoch)
+    }
+
+    /// `n_shards`.
+    pub fn n_shards(&self) -> MoveResult<u16> {
+        Ok(self.inner()?.n_shards)
+    }
+
+    /// `used_capacity_size`.
+    pub fn used_capacity_size(&self) -> MoveResult<u64> {
+        Ok(self.inner()?.used_capacity_size())
+    }
+
+    /// `rewards_value`.
+    pub fn rewards_value(&self) -> MoveResult<u64> {
+        Ok(self.inner()?.rewards.value)
+    }
+
+    /// `is_blob_id_invalid`.
+    pub fn is_blob_id_invalid(&self, blob_id: &U256) -> MoveResult<bool> {
+        Ok(self.inner()?.is_blob_id_invalid(blob_id))
+    }
+}
