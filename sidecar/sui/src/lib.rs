@@ -1,0 +1,3 @@
+//! The sidecar's one chain client (work in progress).
+
+#![deny(missing_docs)]
