@@ -97,6 +97,32 @@ impl Coder {
         }
     }
 
+    /// Like [`Self::encode`], but writes the recovery symbols into `out`, codeword-major:
+    /// recovery symbol `r` of codeword `q` at `out[(q * recovery + r) * symbol_size..]`.
+    pub(crate) fn encode_into<'a>(
+        &mut self,
+        code: &Code,
+        symbol_size: usize,
+        count: usize,
+        original: impl Fn(usize, usize) -> &'a [u8],
+        out: &mut [u8],
+    ) {
+        let recovery = code.recovery();
+        assert_eq!(out.len(), count * recovery * symbol_size, "room for every recovery symbol");
+        let lanes = Lanes::new(symbol_size, count);
+        let Self { low_encoder, high_encoder, shard, .. } = self;
+        let emit = |r: usize, shard: &[u8]| {
+            for q in 0..count {
+                let at = (q * recovery + r) * symbol_size;
+                lanes.unpack(q, shard, &mut out[at..at + symbol_size]);
+            }
+        };
+        match code.axis {
+            Axis::Column => run_encoder_shards(low_encoder, code, lanes, shard, original, emit),
+            Axis::Row => run_encoder_shards(high_encoder, code, lanes, shard, original, emit),
+        }
+    }
+
     /// Restores the missing originals of `count` codewords of `code`. `positions` lists exactly
     /// `code.originals()` distinct positions in `0..n` whose symbols are known; `known(p, q)` is
     /// the symbol at position `p` of codeword `q`. `on_restored(k, q, symbol)` receives every
@@ -129,6 +155,21 @@ fn run_encoder<'a, E: RateEncoder<DefaultEngine>>(
     original: impl Fn(usize, usize) -> &'a [u8],
     mut on_recovery: impl FnMut(usize, usize, &[u8]),
 ) {
+    let count = lanes.count();
+    run_encoder_shards(slot, code, lanes, shard, original, |r, recovered| {
+        emit_symbols(&lanes, count, recovered, symbol, |q, s| on_recovery(r, q, s));
+    });
+}
+
+/// Encodes the packed codewords and hands each recovery shard `r` to `on_shard(r, shard)`.
+fn run_encoder_shards<'a, E: RateEncoder<DefaultEngine>>(
+    slot: &mut Option<E>,
+    code: &Code,
+    lanes: Lanes,
+    shard: &mut Vec<u8>,
+    original: impl Fn(usize, usize) -> &'a [u8],
+    mut on_shard: impl FnMut(usize, &[u8]),
+) {
     let shard_bytes = lanes.shard_bytes();
     let (originals, recovery) = (code.originals, code.recovery());
     let encoder = reuse_or_create(
@@ -147,8 +188,7 @@ fn run_encoder<'a, E: RateEncoder<DefaultEngine>>(
     }
     let result = encoder.encode().expect("all originals were added");
     for r in 0..recovery {
-        let recovered = result.recovery(r).expect("recovery index in range");
-        emit_symbols(&lanes, count, recovered, symbol, |q, s| on_recovery(r, q, s));
+        on_shard(r, result.recovery(r).expect("recovery index in range"));
     }
 }
 
@@ -283,6 +323,34 @@ mod tests {
                         };
                         assert_eq!(batched[q], alone, "n={n} {:?} size={size}", code.axis);
                     }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn encode_into_equals_encode() {
+        for n in [4u16, 10, 31] {
+            let config = EncodingConfig::new(n).unwrap();
+            for code in [Code::column(&config), Code::row(&config)] {
+                for size in [2usize, 6, 64, 66, 302] {
+                    let count = 7;
+                    let words: Vec<Vec<Vec<u8>>> =
+                        (0..count).map(|q| symbols(code.originals(), size, q as u8)).collect();
+                    let mut expected = vec![0u8; count * code.recovery() * size];
+                    Coder::default().encode(
+                        &code,
+                        size,
+                        count,
+                        |k, q| &words[q][k],
+                        |r, q, s| {
+                            let at = (q * code.recovery() + r) * size;
+                            expected[at..at + size].copy_from_slice(s);
+                        },
+                    );
+                    let mut out = vec![0u8; expected.len()];
+                    Coder::default().encode_into(&code, size, count, |k, q| &words[q][k], &mut out);
+                    assert_eq!(out, expected, "n={n} {:?} size={size}", code.axis);
                 }
             }
         }

@@ -153,11 +153,6 @@ pub fn encode<'a>(config: &EncodingConfig, blob: &'a [u8], threads: usize) -> Re
             let mut coder = Coder::default();
             let base = range.start;
             for (c0, c1) in code::stripes(range.clone(), s) {
-                for c in c0..c1 {
-                    for i in 0..rows {
-                        leaves[(c - base) * n + i] = merkle::leaf_digest(&source.row(i)[c * s..(c + 1) * s]);
-                    }
-                }
                 coder.encode(
                     &column_code,
                     s,
@@ -166,9 +161,15 @@ pub fn encode<'a>(config: &EncodingConfig, blob: &'a [u8], threads: usize) -> Re
                     |r, q, symbol| {
                         let c = c0 + q - base;
                         out_rows[r][c * s..(c + 1) * s].copy_from_slice(symbol);
-                        leaves[c * n + rows + r] = merkle::leaf_digest(symbol);
                     },
                 );
+                // Hash whole columns (many equal-length symbols per call), source then recovery.
+                for c in c0..c1 {
+                    let (source_out, recovery_out) = leaves[(c - base) * n..(c - base + 1) * n].split_at_mut(rows);
+                    merkle::leaf_digests((0..rows).map(|i| &source.row(i)[c * s..(c + 1) * s]), source_out.iter_mut());
+                    let c = c - base;
+                    merkle::leaf_digests(out_rows.iter().map(|row| &row[c * s..(c + 1) * s]), recovery_out.iter_mut());
+                }
             }
         });
     }
@@ -211,20 +212,22 @@ pub fn encode<'a>(config: &EncodingConfig, blob: &'a [u8], threads: usize) -> Re
         let work: Vec<_> = ranges.iter().cloned().zip(leaf_pieces).collect();
         parallel::run(work, |_, (range, leaves)| {
             let mut coder = Coder::default();
+            let mut recovered = Vec::new();
             let (start, end) = (cols + range.start, cols + range.end);
-            for j in start..end {
-                for (i, symbol) in column(j).chunks_exact(s).enumerate() {
-                    leaves[(j - start) * n + i] = merkle::leaf_digest(symbol);
-                }
-            }
+            let recovery = n - rows;
             for (j0, j1) in code::stripes(start..end, s) {
-                coder.encode(
-                    &column_code,
-                    s,
-                    j1 - j0,
-                    |k, q| &column(j0 + q)[k * s..(k + 1) * s],
-                    |r, q, symbol| leaves[(j0 + q - start) * n + rows + r] = merkle::leaf_digest(symbol),
-                );
+                let count = j1 - j0;
+                // Recovery symbols are only hashed: gather them codeword-major, then hash each
+                // codeword's symbols in two batched calls (source, recovery).
+                recovered.resize(count * recovery * s, 0);
+                coder.encode_into(&column_code, s, count, |k, q| &column(j0 + q)[k * s..(k + 1) * s], &mut recovered);
+                for (q, symbols) in recovered.chunks_exact(recovery * s).enumerate() {
+                    let j = j0 + q;
+                    let out = &mut leaves[(j - start) * n..(j - start + 1) * n];
+                    let (source_out, recovery_out) = out.split_at_mut(rows);
+                    merkle::leaf_digests(column(j).chunks_exact(s), source_out.iter_mut());
+                    merkle::leaf_digests(symbols.chunks_exact(s), recovery_out.iter_mut());
+                }
             }
         });
     }

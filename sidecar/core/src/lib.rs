@@ -32,6 +32,7 @@ pub mod messages;
 pub mod metadata;
 mod parallel;
 pub mod recovery;
+pub mod sha256x;
 pub mod sliver;
 
 pub use blob_id::BlobId;

@@ -11,6 +11,8 @@ use std::sync::LazyLock;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256, block_api::compress256};
 
+use crate::sha256x;
+
 /// A SHA-256 digest.
 pub type Digest = [u8; 32];
 
@@ -38,7 +40,7 @@ pub fn leaf_digest(symbol: &[u8]) -> Digest {
         block[56..].copy_from_slice(&(((symbol.len() + 1) * 8) as u64).to_be_bytes());
         let mut state = SHA256_INITIAL;
         compress256(&mut state, &[block]);
-        return state_bytes(&state);
+        return sha256x::state_bytes(&state);
     }
     let mut h = Sha256::new();
     h.update([LEAF_TAG]);
@@ -46,9 +48,32 @@ pub fn leaf_digest(symbol: &[u8]) -> Digest {
     h.finalize().into()
 }
 
+/// The leaf digests of equal-length symbols, into `out` in order: [`leaf_digest`] of each,
+/// hashed many at a time ([`sha256x`]).
+///
+/// # Panics
+///
+/// When the symbols differ in length or `out` yields a different count.
+pub fn leaf_digests<'s, 'o>(
+    symbols: impl IntoIterator<Item = &'s [u8]>,
+    out: impl IntoIterator<Item = &'o mut Digest>,
+) {
+    sha256x::digests_with_prefix(LEAF_TAG, symbols, out);
+}
+
+/// The level above `children` (an even number of digests): `out[i]` is
+/// `inner_digest(children[2i], children[2i + 1])`, hashed many at a time ([`sha256x`]).
+///
+/// # Panics
+///
+/// When `children.len() != 2 * out.len()`.
+pub fn inner_level(children: &[Digest], out: &mut [Digest]) {
+    assert_eq!(children.len(), 2 * out.len(), "two children per node");
+    sha256x::compress_each(&INNER_CHAINING_VALUE, children.as_flattened(), out);
+}
+
 /// SHA-256's initial chaining value (FIPS 180-4).
-const SHA256_INITIAL: [u32; 8] =
-    [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
+const SHA256_INITIAL: [u32; 8] = sha256x::INITIAL_STATE;
 
 /// The chaining value inner nodes start from: SHA-256's initial value compressed with the block
 /// `0x01 || 0x00^63`. No full SHA-256 and no leaf starts from it, which separates the domains.
@@ -70,16 +95,7 @@ pub fn inner_digest(left: &Digest, right: &Digest) -> Digest {
     block[32..].copy_from_slice(right);
     let mut state = *INNER_CHAINING_VALUE;
     compress256(&mut state, &[block]);
-    state_bytes(&state)
-}
-
-/// A SHA-256 chaining value as the 32 big-endian bytes of a digest.
-fn state_bytes(state: &[u32; 8]) -> Digest {
-    let mut out = [0u8; 32];
-    for (chunk, word) in out.chunks_exact_mut(4).zip(state) {
-        chunk.copy_from_slice(&word.to_be_bytes());
-    }
-    out
+    sha256x::state_bytes(&state)
 }
 
 /// The depth of a tree over `leaf_count` leaves: `ceil(log2(leaf_count))`, 0 for one leaf.
@@ -91,17 +107,30 @@ pub fn tree_depth(leaf_count: usize) -> usize {
 /// The root over `leaves`, using `scratch` as working space (it is overwritten).
 pub fn root_with_scratch(leaves: &[Digest], scratch: &mut Vec<Digest>) -> Digest {
     assert!(!leaves.is_empty(), "a Merkle tree needs at least one leaf");
-    scratch.clear();
-    scratch.extend_from_slice(leaves);
-    scratch.resize(leaves.len().next_power_of_two(), EMPTY_DIGEST);
-    let mut width = scratch.len();
-    while width > 1 {
-        for i in 0..width / 2 {
-            scratch[i] = inner_digest(&scratch[2 * i], &scratch[2 * i + 1]);
-        }
-        width /= 2;
+    let width = leaves.len().next_power_of_two();
+    if width == 1 {
+        return leaves[0];
     }
-    scratch[0]
+    // The levels above the leaves, one after another: width / 2 nodes, width / 4, ..., 1.
+    scratch.clear();
+    scratch.resize(width - 1, EMPTY_DIGEST);
+    let pairs = leaves.len() / 2;
+    inner_level(&leaves[..2 * pairs], &mut scratch[..pairs]);
+    if leaves.len() % 2 == 1 {
+        scratch[pairs] = inner_digest(&leaves[2 * pairs], &EMPTY_DIGEST);
+    }
+    let padded = leaves.len().div_ceil(2);
+    if padded < width / 2 {
+        scratch[padded..width / 2].fill(inner_digest(&EMPTY_DIGEST, &EMPTY_DIGEST));
+    }
+    let (mut start, mut level) = (0, width / 2);
+    while level > 1 {
+        let (below, above) = scratch[start..].split_at_mut(level);
+        inner_level(below, &mut above[..level / 2]);
+        start += level;
+        level /= 2;
+    }
+    scratch[start]
 }
 
 /// The root over `leaves`.
@@ -126,7 +155,8 @@ impl MerkleTree {
         let mut levels = vec![level];
         while levels.last().expect("non-empty").len() > 1 {
             let below = levels.last().expect("non-empty");
-            let above = below.chunks_exact(2).map(|p| inner_digest(&p[0], &p[1])).collect();
+            let mut above = vec![EMPTY_DIGEST; below.len() / 2];
+            inner_level(below, &mut above);
             levels.push(above);
         }
         Self { levels, leaf_count: leaves.len() }
@@ -261,6 +291,49 @@ mod tests {
         }
         let expected: [u8; 32] = Sha256::digest(b"").into();
         assert_eq!(out, expected);
+    }
+
+    /// The tree as the format defines it, one node at a time.
+    fn reference_root(leaves: &[Digest]) -> Digest {
+        let mut level = leaves.to_vec();
+        level.resize(leaves.len().next_power_of_two(), EMPTY_DIGEST);
+        while level.len() > 1 {
+            level = level.chunks_exact(2).map(|p| inner_digest(&p[0], &p[1])).collect();
+        }
+        level[0]
+    }
+
+    #[test]
+    fn batched_roots_equal_the_node_by_node_tree() {
+        let mut scratch = Vec::new();
+        for n in [1usize, 2, 3, 4, 5, 15, 16, 17, 31, 33, 100, 1000, 1024] {
+            let l = leaves(n);
+            let expected = reference_root(&l);
+            assert_eq!(root_with_scratch(&l, &mut scratch), expected, "{n} leaves");
+            assert_eq!(MerkleTree::new(&l).root(), expected, "{n} leaves");
+        }
+    }
+
+    #[test]
+    fn batched_leaves_equal_leaf_digest() {
+        for size in [0usize, 1, 6, 54, 55, 62, 64, 302, 1000] {
+            let symbols: Vec<Vec<u8>> = (0..37).map(|q| (0..size).map(|b| (q * 7 + b * 3) as u8).collect()).collect();
+            let mut out = vec![EMPTY_DIGEST; symbols.len()];
+            leaf_digests(symbols.iter().map(Vec::as_slice), out.iter_mut());
+            for (symbol, digest) in symbols.iter().zip(&out) {
+                assert_eq!(*digest, leaf_digest(symbol), "size {size}");
+            }
+        }
+    }
+
+    #[test]
+    fn inner_level_equals_inner_digest() {
+        let l = leaves(40);
+        let mut out = vec![EMPTY_DIGEST; 20];
+        inner_level(&l, &mut out);
+        for (i, node) in out.iter().enumerate() {
+            assert_eq!(*node, inner_digest(&l[2 * i], &l[2 * i + 1]));
+        }
     }
 
     #[test]

@@ -97,25 +97,27 @@ pub fn sliver_roots(
         rest = after;
     }
     let work: Vec<_> = ranges.into_iter().zip(pieces).collect();
+    let recovery = n - originals;
     parallel::run(work, |_, (range, out)| {
         let mut coder = Coder::default();
         let mut scratch = Vec::new();
         let mut leaves = Vec::new();
+        let mut recovered = Vec::new();
         for (q0, q1) in code::stripes(range.clone(), s) {
+            let count = q1 - q0;
             leaves.clear();
-            leaves.resize((q1 - q0) * n, merkle::EMPTY_DIGEST);
-            for q in q0..q1 {
-                for (k, symbol) in slivers[q].chunks_exact(s).enumerate() {
-                    leaves[(q - q0) * n + k] = merkle::leaf_digest(symbol);
-                }
+            leaves.resize(count * n, merkle::EMPTY_DIGEST);
+            // Recovery symbols are only hashed: gather them sliver-major, then hash each expanded
+            // sliver's symbols in two calls (many equal-length symbols per call).
+            recovered.resize(count * recovery * s, 0);
+            coder.encode_into(&code, s, count, |k, q| &slivers[q0 + q][k * s..(k + 1) * s], &mut recovered);
+            for ((q, expanded), symbols) in
+                (q0..q1).zip(leaves.chunks_exact_mut(n)).zip(recovered.chunks_exact(recovery * s))
+            {
+                let (source_out, recovery_out) = expanded.split_at_mut(originals);
+                merkle::leaf_digests(slivers[q].chunks_exact(s), source_out.iter_mut());
+                merkle::leaf_digests(symbols.chunks_exact(s), recovery_out.iter_mut());
             }
-            coder.encode(
-                &code,
-                s,
-                q1 - q0,
-                |k, q| &slivers[q0 + q][k * s..(k + 1) * s],
-                |r, q, symbol| leaves[q * n + originals + r] = merkle::leaf_digest(symbol),
-            );
             for q in q0..q1 {
                 out[q - range.start] = merkle::root_with_scratch(&leaves[(q - q0) * n..(q - q0 + 1) * n], &mut scratch);
             }
@@ -169,7 +171,8 @@ impl ExpandedSliver {
             |k, _| &sliver[k * s..(k + 1) * s],
             |r, _, symbol| symbols[(originals + r) * s..(originals + r + 1) * s].copy_from_slice(symbol),
         );
-        let leaves: Vec<Digest> = symbols.chunks_exact(s).map(merkle::leaf_digest).collect();
+        let mut leaves = vec![merkle::EMPTY_DIGEST; n];
+        merkle::leaf_digests(symbols.chunks_exact(s), leaves.iter_mut());
         Ok(Self { kind, index, symbol_size: s, symbols, tree: MerkleTree::new(&leaves) })
     }
 

@@ -1,0 +1,222 @@
+//! The local chain: genesis, sequential execution with one checkpoint per transaction, and the
+//! queries the gRPC services answer.
+
+use std::{
+    path::Path,
+    sync::Mutex,
+    time::{SystemTime, UNIX_EPOCH},
+};
+
+use sui_sdk_types::{
+    Address, CheckpointContents, CheckpointSummary, CheckpointTransactionInfo, Digest, GasCostSummary, Object,
+    SignedTransaction, TransactionEffects, TransactionEvents,
+};
+
+use crate::{
+    execute::{self, Rejection},
+    genesis::{self, GenesisConfig, GenesisInfo},
+    store::{Commit, Store, StoreError, StoredCheckpoint, StoredTransaction},
+    types::{CoinKind, Obj, to_object_id},
+};
+
+/// The Sui epoch of the local chain. It never changes; Walrus epochs live in the `System`.
+pub const SUI_EPOCH: u64 = 0;
+
+/// Why the chain could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ChainError {
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The genesis configuration is invalid.
+    #[error("invalid genesis configuration: {0}")]
+    Genesis(String),
+}
+
+/// A transaction as executed: what clients get back.
+#[derive(Clone, Debug)]
+pub struct ExecutedTransaction {
+    /// The transaction digest.
+    pub digest: Digest,
+    /// The effects.
+    pub effects: TransactionEffects,
+    /// The events, if any.
+    pub events: Option<TransactionEvents>,
+    /// The checkpoint that contains it.
+    pub checkpoint: u64,
+}
+
+struct Head {
+    sequence: u64,
+    digest: Digest,
+    network_total_transactions: u64,
+}
+
+/// A single-validator chain over a RocksDB store.
+pub struct LocalChain {
+    store: Store,
+    head: Mutex<Head>,
+    info: GenesisInfo,
+}
+
+fn now_ms() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+}
+
+impl LocalChain {
+    /// Opens the chain under `path`, running genesis with `config` if the store is empty. A
+    /// restart resumes from the last checkpoint.
+    pub fn open(path: &Path, config: &GenesisConfig) -> Result<Self, ChainError> {
+        let store = Store::open(path)?;
+        let (head, info) = match store.latest_checkpoint()? {
+            Some(sequence) => {
+                let checkpoint = store.checkpoint(sequence)?.ok_or_else(|| StoreError::Corrupt {
+                    what: "checkpoint",
+                    reason: format!("latest checkpoint {sequence} is missing"),
+                })?;
+                let info = store
+                    .genesis_info()?
+                    .ok_or_else(|| StoreError::Corrupt { what: "genesis info", reason: "missing".into() })?;
+                let head = Head {
+                    sequence,
+                    digest: checkpoint.summary.digest(),
+                    network_total_transactions: checkpoint.summary.network_total_transactions,
+                };
+                (head, info)
+            }
+            None => Self::genesis(&store, config)?,
+        };
+        Ok(Self { store, head: Mutex::new(head), info })
+    }
+
+    fn genesis(store: &Store, config: &GenesisConfig) -> Result<(Head, GenesisInfo), ChainError> {
+        let (objects, info) = genesis::build(config).map_err(|abort| ChainError::Genesis(abort.to_string()))?;
+        let contents = CheckpointContents::new_v1(vec![]);
+        let summary = CheckpointSummary {
+            epoch: SUI_EPOCH,
+            sequence_number: 0,
+            network_total_transactions: 0,
+            content_digest: contents.digest(),
+            previous_digest: None,
+            epoch_rolling_gas_cost_summary: GasCostSummary::default(),
+            timestamp_ms: now_ms(),
+            checkpoint_commitments: vec![],
+            end_of_epoch_data: None,
+            version_specific_data: vec![],
+        };
+        let head = Head { sequence: 0, digest: summary.digest(), network_total_transactions: 0 };
+        let commit = Commit {
+            written: objects.into_iter().map(|o| (o, None)).collect(),
+            deleted: vec![],
+            transaction: None,
+            checkpoint: Some((0, StoredCheckpoint { summary, contents, transactions: vec![] })),
+        };
+        store.put_genesis_info(&info)?;
+        store.commit(commit)?;
+        Ok((head, info))
+    }
+
+    /// What genesis created.
+    pub fn info(&self) -> &GenesisInfo {
+        &self.info
+    }
+
+    /// The store, for queries.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Executes a signed transaction. A rejection changes nothing; otherwise the transaction
+    /// (successful or failed, as its effects say) is committed in a new checkpoint.
+    pub fn execute(&self, signed: SignedTransaction) -> Result<ExecutedTransaction, Rejection> {
+        let mut head = self.head.lock().expect("the chain's lock is never poisoned by a panic-free executor");
+        let digest = signed.transaction.digest();
+        if let Some(existing) = self.store.transaction(&digest)? {
+            // Re-submitting an executed transaction returns its result, as Sui does.
+            return Ok(ExecutedTransaction {
+                digest,
+                effects: existing.effects,
+                events: existing.events,
+                checkpoint: existing.checkpoint,
+            });
+        }
+        let executed = execute::execute(&self.store, &signed, SUI_EPOCH)?;
+        let sequence = head.sequence + 1;
+        let timestamp_ms = now_ms();
+        let signatures = signed.signatures.clone();
+        let contents = CheckpointContents::new_v1(vec![CheckpointTransactionInfo::new(
+            digest,
+            executed.effects.digest(),
+            signatures,
+        )]);
+        let summary = CheckpointSummary {
+            epoch: SUI_EPOCH,
+            sequence_number: sequence,
+            network_total_transactions: head.network_total_transactions + 1,
+            content_digest: contents.digest(),
+            previous_digest: Some(head.digest),
+            epoch_rolling_gas_cost_summary: GasCostSummary::default(),
+            timestamp_ms,
+            checkpoint_commitments: vec![],
+            end_of_epoch_data: None,
+            version_specific_data: vec![],
+        };
+        let summary_digest = summary.digest();
+        let mut commit = executed.commit;
+        commit.transaction = Some((
+            digest,
+            StoredTransaction {
+                transaction: signed,
+                effects: executed.effects.clone(),
+                events: executed.events.clone(),
+                checkpoint: sequence,
+                timestamp_ms,
+            },
+        ));
+        commit.checkpoint = Some((sequence, StoredCheckpoint { summary, contents, transactions: vec![digest] }));
+        self.store.commit(commit)?;
+        head.sequence = sequence;
+        head.digest = summary_digest;
+        head.network_total_transactions += 1;
+        Ok(ExecutedTransaction { digest, effects: executed.effects, events: executed.events, checkpoint: sequence })
+    }
+
+    /// The latest checkpoint's sequence number.
+    pub fn latest_checkpoint(&self) -> u64 {
+        self.head.lock().expect("never poisoned").sequence
+    }
+
+    /// The latest version of an object.
+    pub fn object(&self, id: Address) -> Result<Option<Object>, StoreError> {
+        self.store.object(&to_object_id(id))
+    }
+
+    /// The objects an address owns.
+    pub fn owned_objects(&self, owner: Address) -> Result<Vec<Object>, StoreError> {
+        let mut out = Vec::new();
+        for id in self.store.owned_by(&to_object_id(owner))? {
+            if let Some(object) = self.store.object(&id)? {
+                out.push(object);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The coins of `kind` an address owns, and their total.
+    pub fn balance(&self, owner: Address, kind: CoinKind) -> Result<(Vec<Object>, u128), StoreError> {
+        let mut coins = Vec::new();
+        let mut total = 0u128;
+        for object in self.owned_objects(owner)? {
+            let is_kind = match crate::execute::objects::load(&self.store, &object)? {
+                Some(Obj::SuiCoin(c)) if kind == CoinKind::Sui => Some(c.value()),
+                Some(Obj::Twin(walrus_contracts::objects::Object::Coin(c))) if kind == CoinKind::Wal => Some(c.value()),
+                _ => None,
+            };
+            if let Some(value) = is_kind {
+                total += u128::from(value);
+                coins.push(object);
+            }
+        }
+        Ok((coins, total))
+    }
+}
