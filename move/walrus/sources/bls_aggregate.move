@@ -13,10 +13,12 @@
 /// key; the staking contract that will replace the administrator must check them on-chain.
 module walrus::bls_aggregate;
 
+use std::string::String;
 use sui::{bls12381::{Self, G1}, group_ops::Element};
 
-/// The committee vectors differ in length, are empty, give a member zero shards, or hold more
-/// than 65535 shards in total.
+/// The committee vectors differ in length, are empty, give a member zero shards or a network
+/// address that is empty or longer than `MAX_NETWORK_ADDRESS_BYTES`, or hold more than 65535
+/// shards in total.
 const EInvalidCommittee: u64 = 0;
 /// The signer bitmap is not ceil(members / 8) bytes long, or sets a bit past the last member.
 const EInvalidBitmap: u64 = 1;
@@ -25,13 +27,19 @@ const ENotEnoughShards: u64 = 2;
 /// The aggregate signature does not verify against the signers' aggregate key.
 const EInvalidSignature: u64 = 3;
 
+/// Longest network address a member may announce (`host:port` of its storage API).
+const MAX_NETWORK_ADDRESS_BYTES: u64 = 256;
+
 /// BCS layout: node_id (32 bytes), public_key (48 bytes: vector<u8> with its length prefix, as
-/// `Element<G1>` is a struct with one `vector<u8>` field), n_shards (u16).
+/// `Element<G1>` is a struct with one `vector<u8>` field), n_shards (u16), network_address
+/// (String: length-prefixed UTF-8).
 public struct CommitteeMember has copy, drop, store {
     node_id: ID,
     /// Validated on admission, so certificates never re-check it.
     public_key: Element<G1>,
     n_shards: u16,
+    /// Where clients reach the node's storage API, `host:port`.
+    network_address: String,
 }
 
 /// BCS layout: members (vector<CommitteeMember>), n_shards (u16).
@@ -42,18 +50,22 @@ public struct Committee has copy, drop, store {
 }
 
 /// Builds a committee from parallel vectors: member i is `node_ids[i]`, with BLS public key
-/// `public_keys[i]` (48-byte compressed G1) and `shard_counts[i]` shards. Aborts with
-/// `EInvalidCommittee` for mismatched lengths, no members, a member without shards or more than
-/// 65535 shards; aborts in `sui::group_ops` (code 1, `EInvalidInput`) for a key that is not a
-/// valid G1 point.
+/// `public_keys[i]` (48-byte compressed G1), storage API at `network_addresses[i]` and
+/// `shard_counts[i]` shards. Member i holds the shards from the sum of the shards of members
+/// 0..i on, contiguously. Aborts with `EInvalidCommittee` for mismatched lengths, no members, a
+/// member without shards, an empty or over-long network address, or more than 65535 shards;
+/// aborts in `sui::group_ops` (code 1, `EInvalidInput`) for a key that is not a valid G1 point.
 public fun new_committee(
     node_ids: vector<ID>,
     public_keys: vector<vector<u8>>,
+    network_addresses: vector<String>,
     shard_counts: vector<u16>,
 ): Committee {
     let n_members = node_ids.length();
     assert!(
-        n_members > 0 && public_keys.length() == n_members && shard_counts.length() == n_members,
+        n_members > 0 && public_keys.length() == n_members
+            && network_addresses.length() == n_members
+            && shard_counts.length() == n_members,
         EInvalidCommittee,
     );
     let mut members = vector[];
@@ -62,11 +74,15 @@ public fun new_committee(
     while (i < n_members) {
         let n_shards = shard_counts[i];
         assert!(n_shards > 0, EInvalidCommittee);
+        let network_address = network_addresses[i];
+        let address_bytes = network_address.length();
+        assert!(address_bytes > 0 && address_bytes <= MAX_NETWORK_ADDRESS_BYTES, EInvalidCommittee);
         total_shards = total_shards + (n_shards as u64);
         members.push_back(CommitteeMember {
             node_id: node_ids[i],
             public_key: bls12381::g1_from_bytes(&public_keys[i]),
             n_shards,
+            network_address,
         });
         i = i + 1;
     };
@@ -102,6 +118,11 @@ public fun public_key_bytes(self: &CommitteeMember): vector<u8> {
 /// The member's shards.
 public fun member_shards(self: &CommitteeMember): u16 {
     self.n_shards
+}
+
+/// The member's storage API address, `host:port`.
+public fun network_address(self: &CommitteeMember): String {
+    self.network_address
 }
 
 /// Whether `signer_shards` is a quorum: more than two thirds of all shards, 3 * s > 2 * n.

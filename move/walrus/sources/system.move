@@ -11,6 +11,7 @@
 /// accounts), proving a blob id invalid (rare), and epoch operations take it mutably.
 module walrus::system;
 
+use std::string::String;
 use sui::{balance::Balance, coin::{Self, Coin}, dynamic_field};
 use wal::wal::WAL;
 use walrus::{
@@ -58,6 +59,7 @@ public fun create(
     n_shards: u16,
     node_ids: vector<ID>,
     public_keys: vector<vector<u8>>,
+    network_addresses: vector<String>,
     shard_counts: vector<u16>,
     storage_price_per_unit_size: u64,
     write_price_per_unit_size: u64,
@@ -71,6 +73,7 @@ public fun create(
         n_shards,
         node_ids,
         public_keys,
+        network_addresses,
         shard_counts,
         storage_price_per_unit_size,
         write_price_per_unit_size,
@@ -196,9 +199,10 @@ public fun advance_epoch(
     _: &AdminCap,
     node_ids: vector<ID>,
     public_keys: vector<vector<u8>>,
+    network_addresses: vector<String>,
     shard_counts: vector<u16>,
 ) {
-    self.inner_mut().advance_epoch(node_ids, public_keys, shard_counts)
+    self.inner_mut().advance_epoch(node_ids, public_keys, network_addresses, shard_counts)
 }
 
 /// Takes the rewards of finished epochs, for the administrator to pay the nodes. PLACEHOLDER,

@@ -5,6 +5,7 @@
 /// or id. Every function here is package-only and reached through `system`.
 module walrus::system_state_inner;
 
+use std::string::String;
 use sui::{balance::{Self, Balance}, table::{Self, Table}};
 use wal::wal::WAL;
 use walrus::{
@@ -70,6 +71,7 @@ public(package) fun create(
     n_shards: u16,
     node_ids: vector<ID>,
     public_keys: vector<vector<u8>>,
+    network_addresses: vector<String>,
     shard_counts: vector<u16>,
     storage_price_per_unit_size: u64,
     write_price_per_unit_size: u64,
@@ -79,7 +81,12 @@ public(package) fun create(
 ): SystemStateInnerV1 {
     encoding::assert_valid_n_shards(n_shards);
     assert!(max_epochs_ahead > 0, EInvalidMaxEpochsAhead);
-    let committee = bls_aggregate::new_committee(node_ids, public_keys, shard_counts);
+    let committee = bls_aggregate::new_committee(
+        node_ids,
+        public_keys,
+        network_addresses,
+        shard_counts,
+    );
     assert!(committee.n_shards() == n_shards, EShardCountMismatch);
     SystemStateInnerV1 {
         epoch: GENESIS_EPOCH,
@@ -258,9 +265,15 @@ public(package) fun advance_epoch(
     self: &mut SystemStateInnerV1,
     node_ids: vector<ID>,
     public_keys: vector<vector<u8>>,
+    network_addresses: vector<String>,
     shard_counts: vector<u16>,
 ) {
-    let committee = bls_aggregate::new_committee(node_ids, public_keys, shard_counts);
+    let committee = bls_aggregate::new_committee(
+        node_ids,
+        public_keys,
+        network_addresses,
+        shard_counts,
+    );
     assert!(committee.n_shards() == self.n_shards, EShardCountMismatch);
     let released = self.future_accounting.advance();
     let released_funds = released.value();

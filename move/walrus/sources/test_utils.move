@@ -7,6 +7,7 @@
 #[test_only]
 module walrus::test_utils;
 
+use std::string::{Self, String};
 use sui::{bcs, bls12381, coin::{Self, Coin}, test_scenario::{Self, Scenario}};
 use wal::wal::WAL;
 use walrus::system::{Self, System, AdminCap, InitCap};
@@ -127,6 +128,15 @@ public fun public_keys(): vector<vector<u8>> {
 
 public fun secret_keys(): vector<vector<u8>> {
     vector[SK_0, SK_1, SK_2, SK_3]
+}
+
+public fun network_addresses(): vector<String> {
+    vector[
+        string::utf8(b"127.0.0.1:9101"),
+        string::utf8(b"127.0.0.1:9102"),
+        string::utf8(b"127.0.0.1:9103"),
+        string::utf8(b"127.0.0.1:9104"),
+    ]
 }
 
 public fun shard_counts(): vector<u16> {
@@ -291,6 +301,7 @@ public fun setup(scenario: &mut Scenario) {
         N_SHARDS,
         node_ids(),
         public_keys(),
+        network_addresses(),
         shard_counts(),
         STORAGE_PRICE,
         WRITE_PRICE,
@@ -304,7 +315,7 @@ public fun setup(scenario: &mut Scenario) {
 
 /// Advances `system` one epoch, keeping the test committee.
 public fun advance_epoch(system: &mut System, cap: &AdminCap) {
-    system.advance_epoch(cap, node_ids(), public_keys(), shard_counts());
+    system.advance_epoch(cap, node_ids(), public_keys(), network_addresses(), shard_counts());
 }
 
 /// Takes the shared `System` and the sender's `AdminCap`, advances one epoch, returns both.

@@ -8,6 +8,7 @@ fun test_committee(): Committee {
     bls_aggregate::new_committee(
         test_utils::node_ids(),
         test_utils::public_keys(),
+        test_utils::network_addresses(),
         test_utils::shard_counts(),
     )
 }
@@ -20,12 +21,14 @@ fun committee_of_the_vectors() {
     let node_ids = test_utils::node_ids();
     let public_keys = test_utils::public_keys();
     let shard_counts = test_utils::shard_counts();
+    let network_addresses = test_utils::network_addresses();
     let mut i = 0;
     while (i < 4) {
         let member = committee.member(i);
         assert_eq!(member.node_id(), node_ids[i]);
         assert_eq!(member.public_key_bytes(), public_keys[i]);
         assert_eq!(member.member_shards(), shard_counts[i]);
+        assert_eq!(member.network_address(), network_addresses[i]);
         i = i + 1;
     };
 }
@@ -144,13 +147,14 @@ fun mismatched_committee_vectors_abort() {
     bls_aggregate::new_committee(
         test_utils::node_ids(),
         test_utils::public_keys(),
+        test_utils::network_addresses(),
         vector[1, 2, 3],
     );
 }
 
 #[test, expected_failure(abort_code = walrus::bls_aggregate::EInvalidCommittee)]
 fun empty_committee_aborts() {
-    bls_aggregate::new_committee(vector[], vector[], vector[]);
+    bls_aggregate::new_committee(vector[], vector[], vector[], vector[]);
 }
 
 #[test, expected_failure(abort_code = walrus::bls_aggregate::EInvalidCommittee)]
@@ -158,6 +162,7 @@ fun member_without_shards_aborts() {
     bls_aggregate::new_committee(
         test_utils::node_ids(),
         test_utils::public_keys(),
+        test_utils::network_addresses(),
         vector[1, 0, 3, 4],
     );
 }
@@ -167,8 +172,50 @@ fun more_than_u16_shards_abort() {
     bls_aggregate::new_committee(
         test_utils::node_ids(),
         test_utils::public_keys(),
+        test_utils::network_addresses(),
         vector[65535, 1, 1, 1],
     );
+}
+
+#[test, expected_failure(abort_code = walrus::bls_aggregate::EInvalidCommittee)]
+fun empty_network_address_aborts() {
+    let mut addresses = test_utils::network_addresses();
+    *(&mut addresses[2]) = std::string::utf8(b"");
+    bls_aggregate::new_committee(
+        test_utils::node_ids(),
+        test_utils::public_keys(),
+        addresses,
+        test_utils::shard_counts(),
+    );
+}
+
+#[test, expected_failure(abort_code = walrus::bls_aggregate::EInvalidCommittee)]
+fun over_long_network_address_aborts() {
+    let mut bytes = vector[];
+    257u64.do!(|_| bytes.push_back(97u8));
+    let mut addresses = test_utils::network_addresses();
+    *(&mut addresses[0]) = std::string::utf8(bytes);
+    bls_aggregate::new_committee(
+        test_utils::node_ids(),
+        test_utils::public_keys(),
+        addresses,
+        test_utils::shard_counts(),
+    );
+}
+
+#[test]
+fun longest_network_address_is_accepted() {
+    let mut bytes = vector[];
+    256u64.do!(|_| bytes.push_back(97u8));
+    let mut addresses = test_utils::network_addresses();
+    *(&mut addresses[0]) = std::string::utf8(bytes);
+    let committee = bls_aggregate::new_committee(
+        test_utils::node_ids(),
+        test_utils::public_keys(),
+        addresses,
+        test_utils::shard_counts(),
+    );
+    assert_eq!(committee.member(0).network_address().length(), 256);
 }
 
 #[test, expected_failure(abort_code = 1, location = sui::group_ops)]
@@ -177,7 +224,12 @@ fun invalid_public_key_aborts() {
     let mut keys = test_utils::public_keys();
     *(&mut keys[0]) =
         x"000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000001";
-    bls_aggregate::new_committee(test_utils::node_ids(), keys, test_utils::shard_counts());
+    bls_aggregate::new_committee(
+        test_utils::node_ids(),
+        keys,
+        test_utils::network_addresses(),
+        test_utils::shard_counts(),
+    );
 }
 
 #[test, expected_failure(abort_code = walrus::bls_aggregate::EInvalidBitmap)]

@@ -31,6 +31,7 @@ fun create_with(
         n_shards,
         test_utils::node_ids(),
         test_utils::public_keys(),
+        test_utils::network_addresses(),
         shard_counts,
         1,
         1,
@@ -290,6 +291,7 @@ fun new_committee_with_other_shard_total_aborts() {
         &cap,
         test_utils::node_ids(),
         test_utils::public_keys(),
+        test_utils::network_addresses(),
         vector[1, 1, 1, 1],
     );
     abort 999

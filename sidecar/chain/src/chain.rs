@@ -9,8 +9,9 @@ use std::{
 
 use sui_sdk_types::{
     Address, CheckpointContents, CheckpointSummary, CheckpointTransactionInfo, Digest, GasCostSummary, Object,
-    SignedTransaction, TransactionEffects, TransactionEvents,
+    SignedTransaction, Transaction, TransactionEffects, TransactionEvents,
 };
+use tokio::sync::watch;
 
 use crate::{
     execute::{self, Rejection},
@@ -50,6 +51,18 @@ struct Head {
     sequence: u64,
     digest: Digest,
     network_total_transactions: u64,
+    timestamp_ms: u64,
+}
+
+/// A transaction as simulated: what executing it would do. Nothing was committed.
+#[derive(Clone, Debug)]
+pub struct SimulatedTransaction {
+    /// The effects it would have.
+    pub effects: TransactionEffects,
+    /// The events it would emit, if any.
+    pub events: Option<TransactionEvents>,
+    /// The objects it would write, at their new versions.
+    pub written: Vec<Object>,
 }
 
 /// A single-validator chain over a RocksDB store.
@@ -57,6 +70,11 @@ pub struct LocalChain {
     store: Store,
     head: Mutex<Head>,
     info: GenesisInfo,
+    chain_id: Digest,
+    /// The latest checkpoint's sequence number, published after each commit. A watch channel
+    /// rather than a queue: subscribers that fall behind read the checkpoints they missed from
+    /// the store, so none can lag out.
+    checkpoints: watch::Sender<u64>,
 }
 
 fn now_ms() -> u64 {
@@ -81,12 +99,19 @@ impl LocalChain {
                     sequence,
                     digest: checkpoint.summary.digest(),
                     network_total_transactions: checkpoint.summary.network_total_transactions,
+                    timestamp_ms: checkpoint.summary.timestamp_ms,
                 };
                 (head, info)
             }
             None => Self::genesis(&store, config)?,
         };
-        Ok(Self { store, head: Mutex::new(head), info })
+        let genesis = store.checkpoint(0)?.ok_or_else(|| StoreError::Corrupt {
+            what: "checkpoint",
+            reason: "the genesis checkpoint 0 is missing".into(),
+        })?;
+        let chain_id = genesis.summary.digest();
+        let (checkpoints, _) = watch::channel(head.sequence);
+        Ok(Self { store, head: Mutex::new(head), info, chain_id, checkpoints })
     }
 
     fn genesis(store: &Store, config: &GenesisConfig) -> Result<(Head, GenesisInfo), ChainError> {
@@ -104,7 +129,12 @@ impl LocalChain {
             end_of_epoch_data: None,
             version_specific_data: vec![],
         };
-        let head = Head { sequence: 0, digest: summary.digest(), network_total_transactions: 0 };
+        let head = Head {
+            sequence: 0,
+            digest: summary.digest(),
+            network_total_transactions: 0,
+            timestamp_ms: summary.timestamp_ms,
+        };
         let commit = Commit {
             written: objects.into_iter().map(|o| (o, None)).collect(),
             deleted: vec![],
@@ -119,6 +149,16 @@ impl LocalChain {
     /// What genesis created.
     pub fn info(&self) -> &GenesisInfo {
         &self.info
+    }
+
+    /// The chain id: the digest of the genesis checkpoint, as on Sui.
+    pub fn chain_id(&self) -> Digest {
+        self.chain_id
+    }
+
+    /// Follows the latest checkpoint's sequence number; it changes after every commit.
+    pub fn subscribe_checkpoints(&self) -> watch::Receiver<u64> {
+        self.checkpoints.subscribe()
     }
 
     /// The store, for queries.
@@ -178,12 +218,57 @@ impl LocalChain {
         head.sequence = sequence;
         head.digest = summary_digest;
         head.network_total_transactions += 1;
+        head.timestamp_ms = timestamp_ms;
+        // Published under the lock, so subscribers see checkpoints in order.
+        self.checkpoints.send_replace(sequence);
         Ok(ExecutedTransaction { digest, effects: executed.effects, events: executed.events, checkpoint: sequence })
+    }
+
+    /// Executes `transaction` without a signature and without committing anything: what
+    /// executing it signed would do now. Rejections are those of [`LocalChain::execute`] but
+    /// for the signature checks.
+    pub fn simulate(&self, transaction: &Transaction) -> Result<SimulatedTransaction, Rejection> {
+        // Holding the lock keeps a concurrent commit from changing objects mid-run.
+        let _head = self.head.lock().expect("the chain's lock is never poisoned by a panic-free executor");
+        let executed = execute::dry_run(&self.store, transaction, SUI_EPOCH)?;
+        let written = executed.commit.written.into_iter().map(|(object, _)| object).collect();
+        Ok(SimulatedTransaction { effects: executed.effects, events: executed.events, written })
+    }
+
+    /// A checkpoint by sequence number.
+    pub fn checkpoint(&self, sequence: u64) -> Result<Option<StoredCheckpoint>, StoreError> {
+        self.store.checkpoint(sequence)
+    }
+
+    /// A checkpoint by digest, with its sequence number. The store has no digest index, so
+    /// this scans from the latest checkpoint backwards: recent checkpoints, the ones clients
+    /// ask for, are found first.
+    pub fn checkpoint_by_digest(&self, digest: &Digest) -> Result<Option<(u64, StoredCheckpoint)>, StoreError> {
+        let latest = self.latest_checkpoint();
+        for sequence in (0..=latest).rev() {
+            if let Some(checkpoint) = self.store.checkpoint(sequence)?
+                && checkpoint.summary.digest() == *digest
+            {
+                return Ok(Some((sequence, checkpoint)));
+            }
+        }
+        Ok(None)
+    }
+
+    /// An executed transaction by digest.
+    pub fn transaction(&self, digest: &Digest) -> Result<Option<StoredTransaction>, StoreError> {
+        self.store.transaction(digest)
     }
 
     /// The latest checkpoint's sequence number.
     pub fn latest_checkpoint(&self) -> u64 {
         self.head.lock().expect("never poisoned").sequence
+    }
+
+    /// The latest checkpoint's sequence number and timestamp (milliseconds since the Unix epoch).
+    pub fn latest_checkpoint_time(&self) -> (u64, u64) {
+        let head = self.head.lock().expect("never poisoned");
+        (head.sequence, head.timestamp_ms)
     }
 
     /// The latest version of an object.

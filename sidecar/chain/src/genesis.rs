@@ -22,6 +22,8 @@ pub struct GenesisMember {
     pub node_id: ObjectId,
     /// Its 48-byte compressed BLS public key.
     pub public_key: Vec<u8>,
+    /// Where clients reach its storage API, `host:port`.
+    pub network_address: String,
     /// Its shards.
     pub shards: u16,
 }
@@ -125,6 +127,7 @@ pub fn build(config: &GenesisConfig) -> Result<(Vec<Object>, GenesisInfo), walru
         config.n_shards,
         config.committee.iter().map(|m| m.node_id).collect(),
         config.committee.iter().map(|m| m.public_key.clone()).collect(),
+        config.committee.iter().map(|m| m.network_address.clone()).collect(),
         config.committee.iter().map(|m| m.shards).collect(),
         config.storage_price_per_unit_size,
         config.write_price_per_unit_size,

@@ -7,10 +7,14 @@
 
 pub mod chain;
 pub mod execute;
+pub mod faucet;
 pub mod genesis;
+pub mod rpc;
 pub mod store;
 pub mod types;
 
-pub use chain::{ChainError, ExecutedTransaction, LocalChain};
+pub use chain::{ChainError, ExecutedTransaction, LocalChain, SimulatedTransaction};
 pub use execute::Rejection;
+pub use faucet::{Faucet, FaucetConfig, FaucetHandle};
 pub use genesis::{GenesisConfig, GenesisInfo, GenesisMember};
+pub use rpc::{RpcHandle, ServeError, serve};

@@ -51,10 +51,19 @@ fn committee() -> Vec<(ProtocolKeyPair, GenesisMember)> {
     let v: Vectors = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     v.committee
         .iter()
-        .map(|m| {
+        .enumerate()
+        .map(|(i, m)| {
             let key = ProtocolKeyPair::from_secret_bytes(&hex::decode(&m.secret_key_hex).unwrap()).unwrap();
             let node_id = ObjectId(hex::decode(&m.node_id_hex).unwrap().try_into().unwrap());
-            (key, GenesisMember { node_id, public_key: hex::decode(&m.public_key_hex).unwrap(), shards: m.shards })
+            (
+                key,
+                GenesisMember {
+                    node_id,
+                    public_key: hex::decode(&m.public_key_hex).unwrap(),
+                    network_address: format!("127.0.0.1:{}", 9100 + i),
+                    shards: m.shards,
+                },
+            )
         })
         .collect()
 }

@@ -11,7 +11,8 @@ use crate::{
 };
 
 const MODULE: &str = "walrus::bls_aggregate";
-/// Committee vectors of different lengths, empty, a member with 0 shards, or > 65535 shards.
+/// Committee vectors of different lengths, empty, a member with 0 shards or an empty or over-long
+/// network address, or > 65535 shards.
 pub const E_INVALID_COMMITTEE: AbortCode = AbortCode::new(MODULE, "EInvalidCommittee", 0);
 /// Bitmap length != ceil(members / 8) or a bit past the last member.
 pub const E_INVALID_BITMAP: AbortCode = AbortCode::new(MODULE, "EInvalidBitmap", 1);
@@ -19,6 +20,9 @@ pub const E_INVALID_BITMAP: AbortCode = AbortCode::new(MODULE, "EInvalidBitmap",
 pub const E_NOT_ENOUGH_SHARDS: AbortCode = AbortCode::new(MODULE, "ENotEnoughShards", 2);
 /// The aggregate signature does not verify.
 pub const E_INVALID_SIGNATURE: AbortCode = AbortCode::new(MODULE, "EInvalidSignature", 3);
+/// Longest network address a member may announce (`host:port` of its storage API).
+pub const MAX_NETWORK_ADDRESS_BYTES: usize = 256;
+
 /// `0x2::group_ops::EInvalidInput`: a public key that is not a valid compressed G1 point.
 pub const GROUP_OPS_E_INVALID_INPUT: AbortCode = AbortCode::new("0x2::group_ops", "EInvalidInput", 1);
 
@@ -38,6 +42,8 @@ pub struct CommitteeMember {
     pub public_key: G1Element,
     /// Its shards.
     pub n_shards: u16,
+    /// Where clients reach its storage API, `host:port`.
+    pub network_address: String,
 }
 
 /// `Committee { members, n_shards }`.
@@ -50,23 +56,42 @@ pub struct Committee {
 }
 
 impl Committee {
-    /// `new_committee`.
-    pub fn new(node_ids: Vec<ObjectId>, public_keys: Vec<Vec<u8>>, shard_counts: Vec<u16>) -> MoveResult<Self> {
+    /// `new_committee`. Member i holds the shards from the sum of the shards of members 0..i on,
+    /// contiguously (see [`Committee::shard_range`]).
+    pub fn new(
+        node_ids: Vec<ObjectId>,
+        public_keys: Vec<Vec<u8>>,
+        network_addresses: Vec<String>,
+        shard_counts: Vec<u16>,
+    ) -> MoveResult<Self> {
         let n_members = node_ids.len();
         ensure(
-            n_members > 0 && public_keys.len() == n_members && shard_counts.len() == n_members,
+            n_members > 0
+                && public_keys.len() == n_members
+                && network_addresses.len() == n_members
+                && shard_counts.len() == n_members,
             E_INVALID_COMMITTEE,
         )?;
         let mut members = Vec::with_capacity(n_members);
         let mut total_shards = 0u64;
-        for ((node_id, public_key), n_shards) in node_ids.into_iter().zip(public_keys).zip(shard_counts) {
+        let members_in = node_ids.into_iter().zip(public_keys).zip(network_addresses).zip(shard_counts);
+        for (((node_id, public_key), network_address), n_shards) in members_in {
             ensure(n_shards > 0, E_INVALID_COMMITTEE)?;
+            ensure(
+                !network_address.is_empty() && network_address.len() <= MAX_NETWORK_ADDRESS_BYTES,
+                E_INVALID_COMMITTEE,
+            )?;
             total_shards += u64::from(n_shards);
             // `bls12381::g1_from_bytes` aborts in group_ops on anything but a valid point.
             let key: [u8; PUBLIC_KEY_BYTES] =
                 public_key.as_slice().try_into().map_err(|_| crate::abort::MoveAbort(GROUP_OPS_E_INVALID_INPUT))?;
             ensure(aggregate_public_keys(&[key]).is_ok(), GROUP_OPS_E_INVALID_INPUT)?;
-            members.push(CommitteeMember { node_id, public_key: G1Element { bytes: public_key }, n_shards });
+            members.push(CommitteeMember {
+                node_id,
+                public_key: G1Element { bytes: public_key },
+                n_shards,
+                network_address,
+            });
         }
         ensure(total_shards <= 65535, E_INVALID_COMMITTEE)?;
         Ok(Self { members, n_shards: total_shards as u16 })
@@ -80,6 +105,25 @@ impl Committee {
     /// `n_shards`.
     pub fn n_shards(&self) -> u16 {
         self.n_shards
+    }
+
+    /// The shards member `index` holds: the range after those of members `0..index`. Not a Move
+    /// function: the rule storage nodes and clients share (`docs/node.md`).
+    pub fn shard_range(&self, index: usize) -> std::ops::Range<u16> {
+        let start: u16 = self.members[..index].iter().map(|m| m.n_shards).sum();
+        start..start + self.members[index].n_shards
+    }
+
+    /// The member holding `shard`, if the shard exists.
+    pub fn member_of_shard(&self, shard: u16) -> Option<usize> {
+        let mut end = 0u16;
+        for (index, member) in self.members.iter().enumerate() {
+            end += member.n_shards;
+            if shard < end {
+                return Some(index);
+            }
+        }
+        None
     }
 
     /// `is_quorum`.

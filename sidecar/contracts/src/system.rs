@@ -59,6 +59,7 @@ pub fn create(
     n_shards: u16,
     node_ids: Vec<ObjectId>,
     public_keys: Vec<Vec<u8>>,
+    network_addresses: Vec<String>,
     shard_counts: Vec<u16>,
     storage_price_per_unit_size: u64,
     write_price_per_unit_size: u64,
@@ -71,6 +72,7 @@ pub fn create(
         n_shards,
         node_ids,
         public_keys,
+        network_addresses,
         shard_counts,
         storage_price_per_unit_size,
         write_price_per_unit_size,
@@ -192,10 +194,11 @@ impl System {
         _cap: &AdminCap,
         node_ids: Vec<ObjectId>,
         public_keys: Vec<Vec<u8>>,
+        network_addresses: Vec<String>,
         shard_counts: Vec<u16>,
         ctx: &mut TxContext,
     ) -> MoveResult<()> {
-        self.inner_mut()?.advance_epoch(node_ids, public_keys, shard_counts, ctx)
+        self.inner_mut()?.advance_epoch(node_ids, public_keys, network_addresses, shard_counts, ctx)
     }
 
     /// `withdraw_rewards` (placeholder).

@@ -73,6 +73,7 @@ impl SystemStateInnerV1 {
         n_shards: u16,
         node_ids: Vec<ObjectId>,
         public_keys: Vec<Vec<u8>>,
+        network_addresses: Vec<String>,
         shard_counts: Vec<u16>,
         storage_price_per_unit_size: u64,
         write_price_per_unit_size: u64,
@@ -82,7 +83,7 @@ impl SystemStateInnerV1 {
     ) -> MoveResult<Self> {
         encoding::assert_valid_n_shards(n_shards)?;
         ensure(max_epochs_ahead > 0, E_INVALID_MAX_EPOCHS_AHEAD)?;
-        let committee = Committee::new(node_ids, public_keys, shard_counts)?;
+        let committee = Committee::new(node_ids, public_keys, network_addresses, shard_counts)?;
         ensure(committee.n_shards() == n_shards, E_SHARD_COUNT_MISMATCH)?;
         Ok(Self {
             epoch: GENESIS_EPOCH,
@@ -222,10 +223,11 @@ impl SystemStateInnerV1 {
         &mut self,
         node_ids: Vec<ObjectId>,
         public_keys: Vec<Vec<u8>>,
+        network_addresses: Vec<String>,
         shard_counts: Vec<u16>,
         ctx: &mut TxContext,
     ) -> MoveResult<()> {
-        let committee = Committee::new(node_ids, public_keys, shard_counts)?;
+        let committee = Committee::new(node_ids, public_keys, network_addresses, shard_counts)?;
         ensure(committee.n_shards() == self.n_shards, E_SHARD_COUNT_MISMATCH)?;
         let released = self.future_accounting.advance();
         let released_funds = released.value;

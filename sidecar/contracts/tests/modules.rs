@@ -138,7 +138,7 @@ fn message_aborts_in_the_move_order() {
 // === bls_aggregate ===
 
 fn committee() -> Committee {
-    Committee::new(node_ids(), public_keys(), shard_counts()).unwrap()
+    Committee::new(node_ids(), public_keys(), network_addresses(), shard_counts()).unwrap()
 }
 
 #[test]
@@ -176,15 +176,57 @@ fn all_members_can_sign() {
 #[test]
 fn committee_aborts() {
     let mut keys = public_keys();
-    assert_aborts!(Committee::new(node_ids(), keys[..3].to_vec(), shard_counts()), bls_aggregate::E_INVALID_COMMITTEE);
-    assert_aborts!(Committee::new(vec![], vec![], vec![]), bls_aggregate::E_INVALID_COMMITTEE);
-    assert_aborts!(Committee::new(node_ids(), public_keys(), vec![1, 0, 3, 4]), bls_aggregate::E_INVALID_COMMITTEE);
     assert_aborts!(
-        Committee::new(node_ids(), public_keys(), vec![u16::MAX, 1, 1, 1]),
+        Committee::new(node_ids(), keys[..3].to_vec(), network_addresses(), shard_counts()),
+        bls_aggregate::E_INVALID_COMMITTEE
+    );
+    assert_aborts!(Committee::new(vec![], vec![], vec![], vec![]), bls_aggregate::E_INVALID_COMMITTEE);
+    assert_aborts!(
+        Committee::new(node_ids(), public_keys(), network_addresses(), vec![1, 0, 3, 4]),
+        bls_aggregate::E_INVALID_COMMITTEE
+    );
+    assert_aborts!(
+        Committee::new(node_ids(), public_keys(), network_addresses(), vec![u16::MAX, 1, 1, 1]),
         bls_aggregate::E_INVALID_COMMITTEE
     );
     keys[2][5] ^= 0xff;
-    assert_aborts!(Committee::new(node_ids(), keys, shard_counts()), bls_aggregate::GROUP_OPS_E_INVALID_INPUT);
+    assert_aborts!(
+        Committee::new(node_ids(), keys, network_addresses(), shard_counts()),
+        bls_aggregate::GROUP_OPS_E_INVALID_INPUT
+    );
+}
+
+#[test]
+fn committee_members_keep_their_fields_in_order() {
+    let c = committee();
+    for (i, member) in c.members.iter().enumerate() {
+        assert_eq!(member.node_id, node_ids()[i]);
+        assert_eq!(member.public_key.bytes, public_keys()[i]);
+        assert_eq!(member.network_address, network_addresses()[i]);
+        assert_eq!(member.n_shards, shard_counts()[i]);
+    }
+    // Shards 1, 2, 3, 4 per member: contiguous ranges in member order.
+    let ranges: Vec<_> = (0..4).map(|i| c.shard_range(i)).collect();
+    assert_eq!(ranges, vec![0..1, 1..3, 3..6, 6..10]);
+    let owners: Vec<_> = (0..11).map(|shard| c.member_of_shard(shard)).collect();
+    let expected = [0, 1, 1, 2, 2, 2, 3, 3, 3, 3].map(Some).into_iter().chain([None]).collect::<Vec<_>>();
+    assert_eq!(owners, expected);
+}
+
+#[test]
+fn network_address_limits() {
+    let with_address = |index: usize, address: String| {
+        let mut addresses = network_addresses();
+        addresses[index] = address;
+        Committee::new(node_ids(), public_keys(), addresses, shard_counts())
+    };
+    assert_aborts!(with_address(2, String::new()), bls_aggregate::E_INVALID_COMMITTEE);
+    assert_aborts!(
+        with_address(0, "a".repeat(bls_aggregate::MAX_NETWORK_ADDRESS_BYTES + 1)),
+        bls_aggregate::E_INVALID_COMMITTEE
+    );
+    let longest = with_address(0, "a".repeat(bls_aggregate::MAX_NETWORK_ADDRESS_BYTES)).unwrap();
+    assert_eq!(longest.members[0].network_address.len(), 256);
 }
 
 #[test]
@@ -313,7 +355,11 @@ fn bcs_layouts_match_the_move_structs() {
     assert_eq!(bcs::to_bytes(&system).unwrap().len(), 40);
     // A committee member's key is a `vector<u8>`: 0x30 then 48 bytes.
     let member = bcs::to_bytes(&system.inner().unwrap().committee.members[0]).unwrap();
-    assert_eq!((member.len(), member[32]), (32 + 49 + 2, 0x30));
+    // Then n_shards (u16) and the network address as a length-prefixed string.
+    let address = network_addresses()[0].clone();
+    assert_eq!((member.len(), member[32]), (32 + 49 + 2 + 1 + address.len(), 0x30));
+    assert_eq!(member[83] as usize, address.len());
+    assert_eq!(&member[84..], address.as_bytes());
     // Events: field order as declared.
     let event = Event::BlobRegistered(BlobRegistered {
         epoch: 7,

@@ -101,7 +101,7 @@ fn advance_epoch_moves_funds_to_rewards() {
     let mut payment = mint_wal(10_000, &mut ctx);
     system.reserve_space(MIB + 1, 3, &mut payment, &mut ctx).unwrap();
     let mut epoch_ctx = tx(ADMIN);
-    system.advance_epoch(&cap, node_ids(), public_keys(), shard_counts(), &mut epoch_ctx).unwrap();
+    system.advance_epoch(&cap, node_ids(), public_keys(), network_addresses(), shard_counts(), &mut epoch_ctx).unwrap();
     assert_eq!(system.epoch().unwrap(), 2);
     assert_eq!(system.rewards_value().unwrap(), 6_000);
     assert_eq!(system.used_capacity_size().unwrap(), MIB + 1);
@@ -199,6 +199,7 @@ fn create_with(n_shards: u16, shard_counts: Vec<u16>, max_epochs_ahead: u32) -> 
         n_shards,
         node_ids(),
         public_keys(),
+        network_addresses(),
         shard_counts,
         1,
         1,
@@ -218,7 +219,7 @@ fn create_with_wrong_shard_total_aborts() {
 fn new_committee_with_other_shard_total_aborts() {
     let (mut system, cap) = setup();
     assert_aborts!(
-        system.advance_epoch(&cap, node_ids(), public_keys(), vec![1, 1, 1, 1], &mut tx(ADMIN)),
+        system.advance_epoch(&cap, node_ids(), public_keys(), network_addresses(), vec![1, 1, 1, 1], &mut tx(ADMIN)),
         inner::E_SHARD_COUNT_MISMATCH
     );
 }

@@ -1,9 +1,9 @@
 //! The sidecar's one chain client: it speaks Sui's gRPC API to either the
 //! embedded local chain or a real Sui network.
 //!
-//! This crate currently holds the client's identity and settings; the gRPC
-//! calls build on them:
-//!
+//! - [`client`]: the [`WalrusChainClient`]: reads of the Walrus objects, one
+//!   typed method per Move entry point, transactions built, signed, executed
+//!   and awaited, coin selection, and a resumable [`EventStream`].
 //! - [`wallet`]: Ed25519 [`AccountKey`]s with Sui address derivation and
 //!   transaction signing, and a [`Keystore`] that reads and writes the Sui
 //!   CLI's `sui.keystore` file, so the same keys work in both tools.
@@ -12,23 +12,28 @@
 //!   path, active address) with one active profile.
 //!
 //! ```no_run
-//! use walrus_sui::{ClientConfig, Keystore};
+//! use walrus_sui::{ClientConfig, ClientOptions, Keystore, WalrusChainClient};
 //!
-//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let config = ClientConfig::load("client.toml")?;
 //! let keystore = Keystore::load(config.active_keystore_path())?;
-//! let sender = config.active_profile().active_address()?;
-//! let key = keystore.key(&sender)?;
-//! # let _ = key;
+//! let client = WalrusChainClient::from_config(&config, &keystore, ClientOptions::default())?;
+//! let system = client.system_info().await?;
+//! println!("epoch {} with {} shards", system.epoch, system.n_shards);
 //! # Ok(())
 //! # }
 //! ```
 
 #![deny(missing_docs)]
 
+pub mod client;
 pub mod config;
 mod fs_util;
 pub mod wallet;
 
+pub use client::{
+    ChainError, ChainEvent, ChainObject, ChainResult, ClientOptions, EventCursor, EventStream, ExecutedTransaction,
+    SystemInfo, WalrusChainClient, WalrusPtb,
+};
 pub use config::{ClientConfig, ConfigError, Deployment, Profile};
 pub use wallet::{AccountKey, Keystore, WalletError};

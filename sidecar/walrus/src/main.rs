@@ -5,6 +5,7 @@ use anyhow::Result;
 use clap::{Parser, Subcommand};
 
 mod bench;
+mod chain_cmd;
 mod memory;
 
 /// Store and read blobs on a Walrus-style decentralized blob store, run its nodes, benchmark it.
@@ -20,11 +21,18 @@ enum Command {
     /// Measure the system's speed.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
+    /// Run the embedded local chain.
+    Chain {
+        /// What to do.
+        #[command(subcommand)]
+        command: chain_cmd::ChainCommand,
+    },
 }
 
 fn main() -> Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Command::Bench(command) => bench::run(command),
+        Command::Chain { command } => chain_cmd::run(command),
     }
 }

@@ -230,14 +230,22 @@ fn dispatch(interp: &mut Interp, call: &MoveCall) -> Result<Result<Vec<Value>, M
             Ok(result.map(|id| vec![u256(id)]))
         }
         ("system", "advance_epoch") => {
-            arity(call, 5)?;
+            arity(call, 6)?;
             let node_ids: Vec<ObjectId> = interp.pure(2, args[2])?;
             let keys: Vec<Vec<u8>> = interp.pure(3, args[3])?;
-            let shards: Vec<u16> = interp.pure(4, args[4])?;
+            let network_addresses: Vec<String> = interp.pure(4, args[4])?;
+            let shards: Vec<u16> = interp.pure(5, args[5])?;
             let mut system = interp.take_mut(0, args[0])?;
             let mut cap = interp.take_ref(1, args[1])?;
             let cap_ref = variant!(cap, AdminCap, 1).clone();
-            let result = variant!(system, System, 0).advance_epoch(&cap_ref, node_ids, keys, shards, &mut interp.ctx);
+            let result = variant!(system, System, 0).advance_epoch(
+                &cap_ref,
+                node_ids,
+                keys,
+                network_addresses,
+                shards,
+                &mut interp.ctx,
+            );
             interp.put_back(args[0], system);
             interp.put_back(args[1], cap);
             Ok(result.map(|()| vec![]))

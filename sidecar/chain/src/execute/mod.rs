@@ -119,6 +119,12 @@ enum InputKind {
 
 /// Checks signature, sender, inputs and gas against the store. Returns the loaded inputs.
 fn validate(store: &Store, signed: &SignedTransaction) -> Result<(Vec<Option<LoadedInput>>, Vec<Object>), Rejection> {
+    check_signature(signed)?;
+    validate_unsigned(store, &signed.transaction)
+}
+
+/// Checks that the transaction carries exactly one Ed25519 signature by its sender.
+fn check_signature(signed: &SignedTransaction) -> Result<(), Rejection> {
     let tx = &signed.transaction;
     let [signature] = &signed.signatures[..] else {
         return Err(Rejection::InvalidSignature(format!(
@@ -134,6 +140,14 @@ fn validate(store: &Store, signed: &SignedTransaction) -> Result<(Vec<Option<Loa
     if signer != tx.sender {
         return Err(Rejection::WrongSigner { sender: tx.sender, signer });
     }
+    Ok(())
+}
+
+/// Checks everything but the signature: inputs and gas against the store.
+fn validate_unsigned(
+    store: &Store,
+    tx: &sui_sdk_types::Transaction,
+) -> Result<(Vec<Option<LoadedInput>>, Vec<Object>), Rejection> {
     let TransactionKind::ProgrammableTransaction(ptb) = &tx.kind else { return Err(Rejection::NotProgrammable) };
     if ptb.inputs.len() > MAX_INPUTS || ptb.commands.len() > MAX_COMMANDS {
         return Err(Rejection::TooLarge(format!("{} inputs, {} commands", ptb.inputs.len(), ptb.commands.len())));
@@ -255,7 +269,24 @@ fn current(store: &Store, id: Address) -> Result<Object, Rejection> {
 /// failed) yields effects and the commit to apply.
 pub fn execute(store: &Store, signed: &SignedTransaction, epoch: u64) -> Result<Executed, Rejection> {
     let (inputs, gas_objects) = validate(store, signed)?;
-    let tx = &signed.transaction;
+    run(store, &signed.transaction, inputs, gas_objects, epoch)
+}
+
+/// Executes `transaction` as [`execute`] would, without requiring a signature: the dry run
+/// behind transaction simulation. It reads the store and never writes to it; the returned
+/// commit is what executing the signed transaction would apply, and callers drop it.
+pub fn dry_run(store: &Store, transaction: &sui_sdk_types::Transaction, epoch: u64) -> Result<Executed, Rejection> {
+    let (inputs, gas_objects) = validate_unsigned(store, transaction)?;
+    run(store, transaction, inputs, gas_objects, epoch)
+}
+
+fn run(
+    store: &Store,
+    tx: &sui_sdk_types::Transaction,
+    inputs: Vec<Option<LoadedInput>>,
+    gas_objects: Vec<Object>,
+    epoch: u64,
+) -> Result<Executed, Rejection> {
     let digest = tx.digest();
     let TransactionKind::ProgrammableTransaction(ptb) = &tx.kind else { unreachable!("validated") };
 

@@ -103,6 +103,10 @@ pub fn public_keys() -> Vec<Vec<u8>> {
     vectors().committee.iter().map(|m| hex::decode(&m.public_key_hex).unwrap()).collect()
 }
 
+pub fn network_addresses() -> Vec<String> {
+    (1..=4).map(|i| format!("127.0.0.1:910{i}")).collect()
+}
+
 pub fn shard_counts() -> Vec<u16> {
     vectors().committee.iter().map(|m| m.shards).collect()
 }
@@ -160,6 +164,7 @@ pub fn setup() -> (System, AdminCap) {
         N_SHARDS,
         node_ids(),
         public_keys(),
+        network_addresses(),
         shard_counts(),
         STORAGE_PRICE,
         WRITE_PRICE,
@@ -229,5 +234,5 @@ pub fn certify(system: &System, blob: &mut Blob, ctx: &mut TxContext) -> MoveRes
 
 /// Moves the system to the next epoch with the same committee.
 pub fn advance_epoch(system: &mut System, cap: &AdminCap) {
-    system.advance_epoch(cap, node_ids(), public_keys(), shard_counts(), &mut tx(ADMIN)).unwrap();
+    system.advance_epoch(cap, node_ids(), public_keys(), network_addresses(), shard_counts(), &mut tx(ADMIN)).unwrap();
 }

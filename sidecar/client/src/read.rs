@@ -1,0 +1,119 @@
+//! Reading a blob: primary slivers from the nodes in parallel, each verified against the blob
+//! id, then decoded and checked against the commitment (`docs/encoding.md`).
+
+use std::collections::BTreeMap;
+
+use tokio::task::JoinSet;
+use walrus_core::{BlobId, SliverKind, VerifiedRoots, decode};
+use walrus_node::client::{ClientError as NodeClientError, VerifiedSliver};
+
+use crate::{ClientError, CommitteeView, NodeFailure, WalrusClient};
+
+impl WalrusClient {
+    /// Reads blob `blob_id` from the current committee. Up to a third of the shards' nodes may
+    /// be down, slow or lying: the result is the stored bytes or an error, never other bytes.
+    pub async fn read_blob(&self, blob_id: &BlobId) -> Result<Vec<u8>, ClientError> {
+        let committee = self.committee().await?;
+        self.read_blob_from(&committee, blob_id).await
+    }
+
+    /// Reads blob `blob_id` from `committee`.
+    pub async fn read_blob_from(&self, committee: &CommitteeView, blob_id: &BlobId) -> Result<Vec<u8>, ClientError> {
+        let config = committee.config;
+        let n = config.n();
+        let need_slivers = n - 2 * config.max_faulty();
+        // The decoder checks the result against at least n - f committed primary roots, so that
+        // every reader of an inconsistently encoded blob gets the same answer.
+        let need_roots = n - config.max_faulty();
+
+        let permits = std::sync::Arc::new(tokio::sync::Semaphore::new(self.limits.read_concurrency));
+        let mut requests = JoinSet::new();
+        for node in &committee.nodes {
+            let (node, blob_id, permits) = (node.clone(), *blob_id, permits.clone());
+            requests.spawn(async move {
+                let _permit = permits.acquire_owned().await;
+                (node.member, node.client.primary_slivers(&blob_id, &config).await)
+            });
+        }
+
+        let mut roots: Option<VerifiedRoots> = None;
+        let mut slivers: BTreeMap<usize, Vec<u8>> = BTreeMap::new();
+        let mut failures = Vec::new();
+        let mut not_found = 0usize;
+        while let Some(joined) = requests.join_next().await {
+            let (member, result) = joined.map_err(|e| ClientError::Internal(format!("a read task failed: {e}")))?;
+            let node = &committee.nodes[member];
+            match result {
+                Ok(verified) => {
+                    accept(&mut roots, &mut slivers, verified, &config);
+                }
+                Err(error) => {
+                    if is_not_found(&error) {
+                        not_found += node.n_shards();
+                    }
+                    failures.push(NodeFailure {
+                        member,
+                        network_address: node.network_address.clone(),
+                        reason: error.to_string(),
+                    });
+                }
+            }
+            let have_roots = roots.as_ref().map_or(0, VerifiedRoots::len);
+            if slivers.len() >= need_slivers && have_roots >= need_roots {
+                // The remaining requests are not needed: dropping the set cancels them.
+                requests.abort_all();
+                let roots = roots.expect("slivers imply roots");
+                return self.decode(*blob_id, roots, slivers).await;
+            }
+        }
+        if slivers.is_empty() && 3 * not_found > 2 * n {
+            return Err(ClientError::BlobNotFound { blob_id: *blob_id });
+        }
+        Err(ClientError::NotEnoughSlivers {
+            blob_id: *blob_id,
+            have: slivers.len(),
+            need: need_slivers,
+            have_roots: roots.as_ref().map_or(0, VerifiedRoots::len),
+            need_roots,
+            failures,
+        })
+    }
+
+    async fn decode(
+        &self,
+        blob_id: BlobId,
+        roots: VerifiedRoots,
+        slivers: BTreeMap<usize, Vec<u8>>,
+    ) -> Result<Vec<u8>, ClientError> {
+        let threads = self.limits.coding_threads;
+        tokio::task::spawn_blocking(move || {
+            let borrowed: Vec<(usize, &[u8])> = slivers.iter().map(|(i, s)| (*i, s.as_slice())).collect();
+            decode(&roots, SliverKind::Primary, &borrowed, threads)
+                .map(|decoded| decoded.data)
+                .map_err(|e| ClientError::InconsistentBlob { blob_id, reason: e.to_string() })
+        })
+        .await
+        .map_err(|e| ClientError::Internal(format!("the decoder task failed: {e}")))?
+    }
+}
+
+/// Adds a node's verified slivers and their pair roots.
+fn accept(
+    roots: &mut Option<VerifiedRoots>,
+    slivers: &mut BTreeMap<usize, Vec<u8>>,
+    verified: Vec<VerifiedSliver>,
+    config: &walrus_core::EncodingConfig,
+) {
+    for sliver in verified {
+        let roots = roots.get_or_insert_with(|| VerifiedRoots::new(*config, sliver.commitment));
+        // The node client verified the pair against this blob id's commitment already; a second
+        // check here is cheap (one Merkle path) and keeps `VerifiedRoots` honest by construction.
+        if roots.insert(&sliver.pair).is_ok() {
+            slivers.insert(sliver.index, sliver.sliver);
+        }
+    }
+}
+
+fn is_not_found(error: &NodeClientError) -> bool {
+    matches!(error.api_code(), Some("blob_not_found" | "blob_not_stored"))
+}

@@ -1,0 +1,537 @@
+//! One typed method per public entry point of the `wal` and `walrus` packages (`move/README.md`),
+//! on [`WalrusPtb`] (adds the call to a transaction) and on [`WalrusChainClient`] (runs it as a
+//! transaction of its own), plus [`WalrusChainClient::reserve_and_register`].
+
+use sui_sdk_types::{Address, Owner, StructTag};
+use sui_transaction_builder::Argument;
+use walrus_contracts::{Coin, U256, blob::Blob, shared_blob::SharedBlob, storage_resource::Storage};
+use walrus_core::BlobCommitment;
+
+use super::transactions::WalrusPtb;
+use super::{ChainError, ChainObject, ChainResult, ExecutedTransaction, WalrusChainClient};
+
+/// A certificate of the committee: an aggregate BLS signature of the members in the bitmap over
+/// the message (`docs/chain.md` §5).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Certificate {
+    /// 96-byte compressed G2 aggregate signature.
+    pub signature: Vec<u8>,
+    /// Bit i (least significant first) of byte i / 8 is set if member i signed.
+    pub signers_bitmap: Vec<u8>,
+    /// The signed message bytes.
+    pub message: Vec<u8>,
+}
+
+/// A member of a new committee, for `system::advance_epoch`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CommitteeMemberSpec {
+    /// The storage node's id.
+    pub node_id: Address,
+    /// Its 48-byte compressed BLS12-381 G1 public key.
+    pub public_key: Vec<u8>,
+    /// Where clients reach its storage API, `host:port`.
+    pub network_address: String,
+    /// How many shards it holds.
+    pub n_shards: u16,
+}
+
+/// Move calls, as commands added to a transaction. Arguments are inputs or results of earlier
+/// commands; each method returns the call's result.
+impl WalrusPtb {
+    /// `system::reserve_space(&mut System, storage_size, epochs_ahead, &mut Coin<WAL>): Storage`.
+    pub fn reserve_space(
+        &mut self,
+        system: Argument,
+        storage_size_bytes: u64,
+        epochs_ahead: u32,
+        payment: Argument,
+    ) -> Argument {
+        let size = self.pure(&storage_size_bytes);
+        let epochs = self.pure(&epochs_ahead);
+        self.walrus_call("system", "reserve_space", vec![system, size, epochs, payment])
+    }
+
+    /// `system::register_blob(&System, Storage, blob_id, root_hash, size, encoding_type,
+    /// deletable): Blob`.
+    pub fn register_blob(
+        &mut self,
+        system: Argument,
+        storage: Argument,
+        commitment: &BlobCommitment,
+        deletable: bool,
+    ) -> Argument {
+        let blob_id = self.pure(&U256::from(commitment.blob_id()));
+        let root_hash = self.pure(&U256(commitment.root));
+        let size = self.pure(&commitment.unencoded_size_bytes);
+        let encoding_type = self.pure(&commitment.encoding_type);
+        let deletable = self.pure(&deletable);
+        self.walrus_call(
+            "system",
+            "register_blob",
+            vec![system, storage, blob_id, root_hash, size, encoding_type, deletable],
+        )
+    }
+
+    /// `system::certify_blob(&System, &mut Blob, signature, signers_bitmap, message)`.
+    pub fn certify_blob(&mut self, system: Argument, blob: Argument, certificate: &Certificate) -> Argument {
+        let [signature, bitmap, message] = self.certificate(certificate);
+        self.walrus_call("system", "certify_blob", vec![system, blob, signature, bitmap, message])
+    }
+
+    fn certificate(&mut self, certificate: &Certificate) -> [Argument; 3] {
+        [
+            self.pure(&certificate.signature),
+            self.pure(&certificate.signers_bitmap),
+            self.pure(&certificate.message),
+        ]
+    }
+
+    /// `system::extend_blob_with_resource(&System, &mut Blob, Storage)`.
+    pub fn extend_blob_with_resource(&mut self, system: Argument, blob: Argument, extension: Argument) -> Argument {
+        self.walrus_call("system", "extend_blob_with_resource", vec![system, blob, extension])
+    }
+
+    /// `system::extend_blob(&mut System, &mut Blob, epochs_ahead, &mut Coin<WAL>)`.
+    pub fn extend_blob(&mut self, system: Argument, blob: Argument, epochs_ahead: u32, payment: Argument) -> Argument {
+        let epochs = self.pure(&epochs_ahead);
+        self.walrus_call("system", "extend_blob", vec![system, blob, epochs, payment])
+    }
+
+    /// `system::delete_blob(&System, Blob): Storage`.
+    pub fn delete_blob(&mut self, system: Argument, blob: Argument) -> Argument {
+        self.walrus_call("system", "delete_blob", vec![system, blob])
+    }
+
+    /// `system::invalidate_blob_id(&mut System, signature, signers_bitmap, message): u256`.
+    pub fn invalidate_blob_id(&mut self, system: Argument, certificate: &Certificate) -> Argument {
+        let [signature, bitmap, message] = self.certificate(certificate);
+        self.walrus_call("system", "invalidate_blob_id", vec![system, signature, bitmap, message])
+    }
+
+    /// `system::advance_epoch(&mut System, &AdminCap, node_ids, public_keys, network_addresses,
+    /// shard_counts)`.
+    pub fn advance_epoch(&mut self, system: Argument, admin_cap: Argument, committee: &[CommitteeMemberSpec]) -> Argument {
+        let node_ids = self.pure(&committee.iter().map(|m| m.node_id).collect::<Vec<_>>());
+        let public_keys = self.pure(&committee.iter().map(|m| m.public_key.clone()).collect::<Vec<_>>());
+        let network_addresses = self.pure(&committee.iter().map(|m| m.network_address.clone()).collect::<Vec<_>>());
+        let shard_counts = self.pure(&committee.iter().map(|m| m.n_shards).collect::<Vec<_>>());
+        self.walrus_call(
+            "system",
+            "advance_epoch",
+            vec![system, admin_cap, node_ids, public_keys, network_addresses, shard_counts],
+        )
+    }
+
+    /// `system::withdraw_rewards(&mut System, &AdminCap): Coin<WAL>`.
+    pub fn withdraw_rewards(&mut self, system: Argument, admin_cap: Argument) -> Argument {
+        self.walrus_call("system", "withdraw_rewards", vec![system, admin_cap])
+    }
+
+    /// `blob::burn(Blob)`.
+    pub fn burn_blob(&mut self, blob: Argument) -> Argument {
+        self.walrus_call("blob", "burn", vec![blob])
+    }
+
+    /// `blob::insert_or_update_metadata_pair(&mut Blob, key, value)`.
+    pub fn insert_or_update_metadata_pair(&mut self, blob: Argument, key: &str, value: &str) -> Argument {
+        let key = self.pure(&key);
+        let value = self.pure(&value);
+        self.walrus_call("blob", "insert_or_update_metadata_pair", vec![blob, key, value])
+    }
+
+    /// `blob::remove_metadata_pair(&mut Blob, &key): (String, String)`.
+    pub fn remove_metadata_pair(&mut self, blob: Argument, key: &str) -> Argument {
+        let key = self.pure(&key);
+        self.walrus_call("blob", "remove_metadata_pair", vec![blob, key])
+    }
+
+    /// `storage_resource::split_by_epoch(&mut Storage, split_epoch): Storage` (the later part).
+    pub fn split_storage_by_epoch(&mut self, storage: Argument, split_epoch: u32) -> Argument {
+        let epoch = self.pure(&split_epoch);
+        self.walrus_call("storage_resource", "split_by_epoch", vec![storage, epoch])
+    }
+
+    /// `storage_resource::split_by_size(&mut Storage, split_size): Storage` (of `split_size`).
+    pub fn split_storage_by_size(&mut self, storage: Argument, split_size_bytes: u64) -> Argument {
+        let size = self.pure(&split_size_bytes);
+        self.walrus_call("storage_resource", "split_by_size", vec![storage, size])
+    }
+
+    /// `storage_resource::fuse(&mut Storage, Storage)`: equal periods add sizes, adjacent periods
+    /// of equal size join.
+    pub fn fuse_storage(&mut self, storage: Argument, other: Argument) -> Argument {
+        self.walrus_call("storage_resource", "fuse", vec![storage, other])
+    }
+
+    /// `storage_resource::destroy(Storage)`.
+    pub fn destroy_storage(&mut self, storage: Argument) -> Argument {
+        self.walrus_call("storage_resource", "destroy", vec![storage])
+    }
+
+    /// `shared_blob::new(Blob)`: shares the blob without funds.
+    pub fn share_blob(&mut self, blob: Argument) -> Argument {
+        self.walrus_call("shared_blob", "new", vec![blob])
+    }
+
+    /// `shared_blob::new_funded(Blob, Coin<WAL>)`.
+    pub fn share_blob_funded(&mut self, blob: Argument, funds: Argument) -> Argument {
+        self.walrus_call("shared_blob", "new_funded", vec![blob, funds])
+    }
+
+    /// `shared_blob::fund(&mut SharedBlob, Coin<WAL>)`.
+    pub fn fund_shared_blob(&mut self, shared_blob: Argument, funds: Argument) -> Argument {
+        self.walrus_call("shared_blob", "fund", vec![shared_blob, funds])
+    }
+
+    /// `shared_blob::extend(&mut SharedBlob, &mut System, epochs_ahead)`.
+    pub fn extend_shared_blob(&mut self, shared_blob: Argument, system: Argument, epochs_ahead: u32) -> Argument {
+        let epochs = self.pure(&epochs_ahead);
+        self.walrus_call("shared_blob", "extend", vec![shared_blob, system, epochs])
+    }
+
+    /// `wal::burn(&mut ProtectedTreasury, Coin<WAL>)`.
+    pub fn burn_wal(&mut self, treasury: Argument, coin: Argument) -> Argument {
+        self.wal_call("wal", "burn", vec![treasury, coin])
+    }
+}
+
+impl WalrusChainClient {
+    /// Buys `storage_size_bytes` of encoded storage for `epochs_ahead` epochs from the current
+    /// one, paid in WAL; the `Storage` goes to the sender.
+    pub async fn reserve_space(&self, storage_size_bytes: u64, epochs_ahead: u32) -> ChainResult<ChainObject<Storage>> {
+        let price = self.payment_frost(self.storage_cost(storage_size_bytes, epochs_ahead).await?)?;
+        let sender = self.address();
+        let executed = self
+            .run(&[], Some(price), |ptb, inputs| {
+                let system = ptb.system(true);
+                let payment = ptb.wal_payment(&inputs.wal);
+                let storage = ptb.reserve_space(system, storage_size_bytes, epochs_ahead, payment);
+                ptb.transfer(vec![storage], sender);
+                Ok(())
+            })
+            .await?;
+        self.new_object(&executed, &self.storage_type()).await
+    }
+
+    /// Registers the blob of `commitment` with the `Storage` resource `storage`; the `Blob` goes
+    /// to the sender.
+    pub async fn register_blob(
+        &self,
+        storage: Address,
+        commitment: &BlobCommitment,
+        deletable: bool,
+    ) -> ChainResult<ChainObject<Blob>> {
+        let sender = self.address();
+        let executed = self
+            .run(&[storage], None, |ptb, inputs| {
+                let system = ptb.system(false);
+                let storage = ptb.owned(inputs.owned(storage));
+                let blob = ptb.register_blob(system, storage, commitment, deletable);
+                ptb.transfer(vec![blob], sender);
+                Ok(())
+            })
+            .await?;
+        self.new_object(&executed, &self.blob_type()).await
+    }
+
+    /// Buys exactly the storage the blob of `commitment` needs for `epochs_ahead` epochs and
+    /// registers the blob with it, in one transaction; the `Blob` goes to the sender.
+    pub async fn reserve_and_register(
+        &self,
+        commitment: &BlobCommitment,
+        epochs_ahead: u32,
+        deletable: bool,
+    ) -> ChainResult<ChainObject<Blob>> {
+        let system_info = self.system_info().await?;
+        let storage_size_bytes = system_info.encoded_size_bytes(commitment.unencoded_size_bytes)?;
+        let price = self.payment_frost(system_info.storage_cost_frost(storage_size_bytes, epochs_ahead)?)?;
+        let sender = self.address();
+        let executed = self
+            .run(&[], Some(price), |ptb, inputs| {
+                let system = ptb.system(true);
+                let payment = ptb.wal_payment(&inputs.wal);
+                let storage = ptb.reserve_space(system, storage_size_bytes, epochs_ahead, payment);
+                let blob = ptb.register_blob(system, storage, commitment, deletable);
+                ptb.transfer(vec![blob], sender);
+                Ok(())
+            })
+            .await?;
+        self.new_object(&executed, &self.blob_type()).await
+    }
+
+    /// Certifies the blob object `blob` with a quorum certificate of storage confirmations.
+    pub async fn certify_blob(&self, blob: Address, certificate: &Certificate) -> ChainResult<ExecutedTransaction> {
+        self.run(&[blob], None, |ptb, inputs| {
+            let system = ptb.system(false);
+            let blob = ptb.owned(inputs.owned(blob));
+            ptb.certify_blob(system, blob, certificate);
+            Ok(())
+        })
+        .await
+    }
+
+    /// Extends the certified blob `blob` by `epochs_ahead` epochs, paid in WAL.
+    pub async fn extend_blob(&self, blob: Address, epochs_ahead: u32) -> ChainResult<ExecutedTransaction> {
+        let storage_size_bytes = self.get_blob(blob).await?.value.storage.storage_size;
+        let price = self.payment_frost(self.system_info().await?.extension_cost_frost(storage_size_bytes, epochs_ahead)?)?;
+        self.run(&[blob], Some(price), |ptb, inputs| {
+            let system = ptb.system(true);
+            let blob = ptb.owned(inputs.owned(blob));
+            let payment = ptb.wal_payment(&inputs.wal);
+            ptb.extend_blob(system, blob, epochs_ahead, payment);
+            Ok(())
+        })
+        .await
+    }
+
+    /// Extends the certified blob `blob` with the `Storage` resource `extension`, which must
+    /// start at the blob's end epoch and have its storage size.
+    pub async fn extend_blob_with_resource(&self, blob: Address, extension: Address) -> ChainResult<ExecutedTransaction> {
+        self.run(&[blob, extension], None, |ptb, inputs| {
+            let system = ptb.system(false);
+            let blob = ptb.owned(inputs.owned(blob));
+            let extension = ptb.owned(inputs.owned(extension));
+            ptb.extend_blob_with_resource(system, blob, extension);
+            Ok(())
+        })
+        .await
+    }
+
+    /// Deletes the deletable blob `blob`; its `Storage` goes back to the sender.
+    pub async fn delete_blob(&self, blob: Address) -> ChainResult<ChainObject<Storage>> {
+        let sender = self.address();
+        let executed = self
+            .run(&[blob], None, |ptb, inputs| {
+                let system = ptb.system(false);
+                let blob = ptb.owned(inputs.owned(blob));
+                let storage = ptb.delete_blob(system, blob);
+                ptb.transfer(vec![storage], sender);
+                Ok(())
+            })
+            .await?;
+        self.new_object(&executed, &self.storage_type()).await
+    }
+
+    /// Destroys the blob object `blob` with its storage and attributes (the data stays on the
+    /// storage nodes until the storage ends).
+    pub async fn burn_blob(&self, blob: Address) -> ChainResult<ExecutedTransaction> {
+        self.run(&[blob], None, |ptb, inputs| {
+            let blob = ptb.owned(inputs.owned(blob));
+            ptb.burn_blob(blob);
+            Ok(())
+        })
+        .await
+    }
+
+    /// Marks a blob id invalid with a validity certificate of an invalid-blob-id message.
+    pub async fn invalidate_blob_id(&self, certificate: &Certificate) -> ChainResult<ExecutedTransaction> {
+        self.run(&[], None, |ptb, _| {
+            let system = ptb.system(true);
+            ptb.invalidate_blob_id(system, certificate);
+            Ok(())
+        })
+        .await
+    }
+
+    /// Sets attribute `key` of blob `blob` to `value` (creating the attributes if needed).
+    pub async fn set_blob_attribute(&self, blob: Address, key: &str, value: &str) -> ChainResult<ExecutedTransaction> {
+        self.run(&[blob], None, |ptb, inputs| {
+            let blob = ptb.owned(inputs.owned(blob));
+            ptb.insert_or_update_metadata_pair(blob, key, value);
+            Ok(())
+        })
+        .await
+    }
+
+    /// Removes attribute `key` of blob `blob`.
+    pub async fn remove_blob_attribute(&self, blob: Address, key: &str) -> ChainResult<ExecutedTransaction> {
+        self.run(&[blob], None, |ptb, inputs| {
+            let blob = ptb.owned(inputs.owned(blob));
+            ptb.remove_metadata_pair(blob, key);
+            Ok(())
+        })
+        .await
+    }
+
+    /// Splits `storage` at `split_epoch`: it keeps `[start, split_epoch)`, the returned new
+    /// resource (sent to the sender) covers `[split_epoch, end)`.
+    pub async fn split_storage_by_epoch(&self, storage: Address, split_epoch: u32) -> ChainResult<ChainObject<Storage>> {
+        self.split_storage(storage, |ptb, storage| ptb.split_storage_by_epoch(storage, split_epoch)).await
+    }
+
+    /// Splits `split_size_bytes` off `storage` into a new resource sent to the sender.
+    pub async fn split_storage_by_size(
+        &self,
+        storage: Address,
+        split_size_bytes: u64,
+    ) -> ChainResult<ChainObject<Storage>> {
+        self.split_storage(storage, |ptb, storage| ptb.split_storage_by_size(storage, split_size_bytes)).await
+    }
+
+    async fn split_storage(
+        &self,
+        storage: Address,
+        split: impl FnOnce(&mut WalrusPtb, Argument) -> Argument,
+    ) -> ChainResult<ChainObject<Storage>> {
+        let sender = self.address();
+        let executed = self
+            .run(&[storage], None, |ptb, inputs| {
+                let storage = ptb.owned(inputs.owned(storage));
+                let part = split(ptb, storage);
+                ptb.transfer(vec![part], sender);
+                Ok(())
+            })
+            .await?;
+        self.new_object(&executed, &self.storage_type()).await
+    }
+
+    /// Fuses `other` into `storage` (equal periods: sizes add; adjacent periods of equal size:
+    /// periods join). `other` is consumed.
+    pub async fn fuse_storage(&self, storage: Address, other: Address) -> ChainResult<ExecutedTransaction> {
+        self.run(&[storage, other], None, |ptb, inputs| {
+            let storage = ptb.owned(inputs.owned(storage));
+            let other = ptb.owned(inputs.owned(other));
+            ptb.fuse_storage(storage, other);
+            Ok(())
+        })
+        .await
+    }
+
+    /// Destroys a `Storage` resource (its capacity is forfeited).
+    pub async fn destroy_storage(&self, storage: Address) -> ChainResult<ExecutedTransaction> {
+        self.run(&[storage], None, |ptb, inputs| {
+            let storage = ptb.owned(inputs.owned(storage));
+            ptb.destroy_storage(storage);
+            Ok(())
+        })
+        .await
+    }
+
+    /// Turns the blob `blob` into a `SharedBlob`, funded with `funds_frost` WAL if non-zero.
+    pub async fn share_blob(&self, blob: Address, funds_frost: u64) -> ChainResult<ChainObject<SharedBlob>> {
+        let wal = (funds_frost > 0).then_some(funds_frost);
+        let executed = self
+            .run(&[blob], wal, |ptb, inputs| {
+                let blob = ptb.owned(inputs.owned(blob));
+                if funds_frost > 0 {
+                    let payment = ptb.wal_payment(&inputs.wal);
+                    let funds = ptb.split(payment, funds_frost);
+                    ptb.share_blob_funded(blob, funds);
+                } else {
+                    ptb.share_blob(blob);
+                }
+                Ok(())
+            })
+            .await?;
+        self.new_object(&executed, &self.shared_blob_type()).await
+    }
+
+    /// Adds `amount_frost` WAL to the funds of the shared blob `shared_blob`.
+    pub async fn fund_shared_blob(&self, shared_blob: Address, amount_frost: u64) -> ChainResult<ExecutedTransaction> {
+        let initial_shared_version = self.initial_shared_version(shared_blob).await?;
+        self.run(&[], Some(amount_frost), |ptb, inputs| {
+            let shared = ptb.shared(shared_blob, initial_shared_version, true);
+            let payment = ptb.wal_payment(&inputs.wal);
+            let funds = ptb.split(payment, amount_frost);
+            ptb.fund_shared_blob(shared, funds);
+            Ok(())
+        })
+        .await
+    }
+
+    /// Extends the shared blob `shared_blob` by `epochs_ahead` epochs, paid from its funds.
+    pub async fn extend_shared_blob(&self, shared_blob: Address, epochs_ahead: u32) -> ChainResult<ExecutedTransaction> {
+        let initial_shared_version = self.initial_shared_version(shared_blob).await?;
+        self.run(&[], None, |ptb, _| {
+            let shared = ptb.shared(shared_blob, initial_shared_version, true);
+            let system = ptb.system(true);
+            ptb.extend_shared_blob(shared, system, epochs_ahead);
+            Ok(())
+        })
+        .await
+    }
+
+    /// Burns `amount_frost` of the sender's WAL through the shared `ProtectedTreasury`
+    /// `treasury` (lowering the total supply).
+    pub async fn burn_wal(&self, treasury: Address, amount_frost: u64) -> ChainResult<ExecutedTransaction> {
+        let initial_shared_version = self.initial_shared_version(treasury).await?;
+        self.run(&[], Some(amount_frost), |ptb, inputs| {
+            let treasury = ptb.shared(treasury, initial_shared_version, true);
+            let payment = ptb.wal_payment(&inputs.wal);
+            let burned = ptb.split(payment, amount_frost);
+            ptb.burn_wal(treasury, burned);
+            Ok(())
+        })
+        .await
+    }
+
+    /// Sends `amount_frost` of the sender's WAL to `recipient` as a new coin.
+    pub async fn transfer_wal(&self, recipient: Address, amount_frost: u64) -> ChainResult<ChainObject<Coin>> {
+        let executed = self
+            .run(&[], Some(amount_frost), |ptb, inputs| {
+                let payment = ptb.wal_payment(&inputs.wal);
+                let coin = ptb.split(payment, amount_frost);
+                ptb.transfer(vec![coin], recipient);
+                Ok(())
+            })
+            .await?;
+        self.new_object(&executed, &StructTag::coin(self.wal_coin_type())).await
+    }
+
+    /// Sends the owned object `object` (a blob, storage resource, coin, ...) to `recipient`.
+    pub async fn transfer_object(&self, object: Address, recipient: Address) -> ChainResult<ExecutedTransaction> {
+        self.run(&[object], None, |ptb, inputs| {
+            let object = ptb.owned(inputs.owned(object));
+            ptb.transfer(vec![object], recipient);
+            Ok(())
+        })
+        .await
+    }
+
+    /// Starts the next epoch with `committee` (administrator only: `admin_cap` is the
+    /// `AdminCap`). A placeholder for the staking contract's epoch change.
+    pub async fn advance_epoch(
+        &self,
+        admin_cap: Address,
+        committee: &[CommitteeMemberSpec],
+    ) -> ChainResult<ExecutedTransaction> {
+        self.run(&[admin_cap], None, |ptb, inputs| {
+            let system = ptb.system(true);
+            let cap = ptb.owned(inputs.owned(admin_cap));
+            ptb.advance_epoch(system, cap, committee);
+            Ok(())
+        })
+        .await
+    }
+
+    /// Takes all rewards of finished epochs as a WAL coin sent to the sender (administrator only).
+    pub async fn withdraw_rewards(&self, admin_cap: Address) -> ChainResult<ChainObject<Coin>> {
+        let sender = self.address();
+        let executed = self
+            .run(&[admin_cap], None, |ptb, inputs| {
+                let system = ptb.system(true);
+                let cap = ptb.owned(inputs.owned(admin_cap));
+                let coin = ptb.withdraw_rewards(system, cap);
+                ptb.transfer(vec![coin], sender);
+                Ok(())
+            })
+            .await?;
+        self.new_object(&executed, &StructTag::coin(self.wal_coin_type())).await
+    }
+
+    /// The version at which the shared object `id` became shared.
+    async fn initial_shared_version(&self, id: Address) -> ChainResult<u64> {
+        let object = self.get_raw_object(id).await?;
+        match object.owner {
+            Owner::Shared(version) => Ok(version),
+            _ => Err(ChainError::InvalidArgument(format!("object {id} ({}) is not shared", object.object_type))),
+        }
+    }
+
+    /// A price as a WAL payment amount: prices above the WAL supply cannot be paid.
+    fn payment_frost(&self, price: u128) -> ChainResult<u64> {
+        u64::try_from(price).map_err(|_| {
+            ChainError::InvalidArgument(format!("the price of {price} FROST exceeds any WAL payment; buy less storage"))
+        })
+    }
+}

@@ -1,0 +1,78 @@
+//! The event stream: every `walrus` event in chain order, resumable from any cursor, and live.
+
+use std::time::Duration;
+
+use walrus_contracts::{U256, events::Event};
+use walrus_sui::client::CommitteeMemberSpec;
+
+use crate::harness::{MEMBER_SHARDS, TestChain, WAL, bounded, encode, fund_wal, node_id};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_stream_resumes_after_any_cursor() {
+    bounded(async {
+        let chain = TestChain::start(&[2]).await;
+        fund_wal(&chain, 2, 10 * WAL).await;
+        let user = chain.client(2);
+        let admin = chain.client(1);
+
+        let permanent = encode(b"permanent");
+        let deletable = encode(b"deletable");
+        let invalid = encode(b"invalid");
+        let blob = user.reserve_and_register(&permanent, 2, false).await.unwrap();
+        user.certify_blob(blob.id(), &chain.certify_permanent(1, permanent.blob_id())).await.unwrap();
+        user.extend_blob(blob.id(), 1).await.unwrap();
+        let gone = user.reserve_and_register(&deletable, 1, true).await.unwrap();
+        user.delete_blob(gone.id()).await.unwrap();
+        user.invalidate_blob_id(&chain.invalid_blob_certificate(1, invalid.blob_id())).await.unwrap();
+        let committee: Vec<CommitteeMemberSpec> = chain
+            .committee
+            .iter()
+            .enumerate()
+            .map(|(i, key)| CommitteeMemberSpec {
+                node_id: sui_sdk_types::Address::new(node_id(i).0),
+                public_key: key.public_key().to_vec(),
+                network_address: format!("127.0.0.1:{}", 9200 + i),
+                n_shards: MEMBER_SHARDS[i],
+            })
+            .collect();
+        admin.advance_epoch(chain.info.admin_cap, &committee).await.unwrap();
+
+        let all = user.events_from_checkpoint(0).drain().await.unwrap();
+        let kinds: Vec<&str> = all.iter().map(|e| e.event.name()).collect();
+        assert_eq!(
+            kinds,
+            ["BlobRegistered", "BlobCertified", "BlobCertified", "BlobRegistered", "BlobDeleted", "InvalidBlobId", "EpochAdvanced"]
+        );
+        assert!(all.windows(2).all(|w| w[0].cursor < w[1].cursor), "cursors increase");
+        match (&all[0].event, &all[2].event, &all[4].event) {
+            (Event::BlobRegistered(r), Event::BlobCertified(c), Event::BlobDeleted(d)) => {
+                assert_eq!(r.blob_id, U256::from(permanent.blob_id()));
+                assert_eq!(r.object_id.0, blob.id().into_inner());
+                assert!(c.is_extension && c.end_epoch == 4);
+                assert_eq!(d.object_id.0, gone.id().into_inner());
+            }
+            other => panic!("unexpected events {other:?}"),
+        }
+
+        // Starting after each cursor yields exactly the events after it.
+        for (i, event) in all.iter().enumerate() {
+            let rest = user.events_after(event.cursor).drain().await.unwrap();
+            assert_eq!(rest, all[i + 1..], "after event {i}");
+        }
+        // A cursor round-trips through JSON, as a storage node persists it.
+        let saved = serde_json::to_string(&all[3].cursor).unwrap();
+        let resumed = user.events_after(serde_json::from_str(&saved).unwrap()).drain().await.unwrap();
+        assert_eq!(resumed, all[4..]);
+
+        // Live: a stream that has caught up yields the next event once it lands.
+        let mut live = user.events_after(all.last().unwrap().cursor);
+        let waiting = tokio::spawn(async move { tokio::time::timeout(Duration::from_secs(30), live.next()).await });
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let late = encode(b"registered while someone listens");
+        user.reserve_and_register(&late, 1, false).await.unwrap();
+        let next = waiting.await.unwrap().expect("the event arrived in time").unwrap();
+        assert!(matches!(&next.event, Event::BlobRegistered(r) if r.blob_id == U256::from(late.blob_id())));
+        assert!(next.cursor > all.last().unwrap().cursor);
+    })
+    .await;
+}
