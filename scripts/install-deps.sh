@@ -18,11 +18,14 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${need_apt[@]}"
 fi
 
+# `--system-only`: the local network needs no Node.js tools.
+[ "${1:-}" = "--system-only" ] && exit 0
+
 if ! command -v npm >/dev/null 2>&1; then
   echo "error: npm is required for the Move format check; install Node.js and npm first" >&2
   exit 1
 fi
 # Pinned Node.js tools, exactly as in scripts/package-lock.json.
-if [ ! -d "$root/scripts/node_modules/@mysten/prettier-plugin-move" ]; then
+if [ ! -d "$root/scripts/node_modules/@mysten/prettier-plugin-move" ] || [ ! -d "$root/scripts/node_modules/@mysten/sui" ]; then
   (cd "$root/scripts" && npm ci --no-audit --no-fund --loglevel=error)
 fi

@@ -65,16 +65,25 @@ pub struct SimulatedTransaction {
     pub written: Vec<Object>,
 }
 
+/// The latest checkpoint, as published after each commit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CheckpointTip {
+    /// Its sequence number.
+    pub sequence: u64,
+    /// When it was made, in milliseconds since the Unix epoch.
+    pub timestamp_ms: u64,
+}
+
 /// A single-validator chain over a RocksDB store.
 pub struct LocalChain {
     store: Store,
     head: Mutex<Head>,
     info: GenesisInfo,
     chain_id: Digest,
-    /// The latest checkpoint's sequence number, published after each commit. A watch channel
-    /// rather than a queue: subscribers that fall behind read the checkpoints they missed from
-    /// the store, so none can lag out.
-    checkpoints: watch::Sender<u64>,
+    /// The latest checkpoint, published after each commit. A watch channel rather than a
+    /// queue: subscribers that fall behind read the checkpoints they missed from the store, so
+    /// none can lag out; and readers of the tip never wait for the execution lock.
+    checkpoints: watch::Sender<CheckpointTip>,
 }
 
 fn now_ms() -> u64 {
@@ -110,7 +119,8 @@ impl LocalChain {
             reason: "the genesis checkpoint 0 is missing".into(),
         })?;
         let chain_id = genesis.summary.digest();
-        let (checkpoints, _) = watch::channel(head.sequence);
+        let (checkpoints, _) =
+            watch::channel(CheckpointTip { sequence: head.sequence, timestamp_ms: head.timestamp_ms });
         Ok(Self { store, head: Mutex::new(head), info, chain_id, checkpoints })
     }
 
@@ -156,8 +166,8 @@ impl LocalChain {
         self.chain_id
     }
 
-    /// Follows the latest checkpoint's sequence number; it changes after every commit.
-    pub fn subscribe_checkpoints(&self) -> watch::Receiver<u64> {
+    /// Follows the latest checkpoint; it changes after every commit.
+    pub fn subscribe_checkpoints(&self) -> watch::Receiver<CheckpointTip> {
         self.checkpoints.subscribe()
     }
 
@@ -220,7 +230,7 @@ impl LocalChain {
         head.network_total_transactions += 1;
         head.timestamp_ms = timestamp_ms;
         // Published under the lock, so subscribers see checkpoints in order.
-        self.checkpoints.send_replace(sequence);
+        self.checkpoints.send_replace(CheckpointTip { sequence, timestamp_ms });
         Ok(ExecutedTransaction { digest, effects: executed.effects, events: executed.events, checkpoint: sequence })
     }
 
@@ -266,9 +276,10 @@ impl LocalChain {
     }
 
     /// The latest checkpoint's sequence number and timestamp (milliseconds since the Unix epoch).
+    /// Never waits for a running execution.
     pub fn latest_checkpoint_time(&self) -> (u64, u64) {
-        let head = self.head.lock().expect("never poisoned");
-        (head.sequence, head.timestamp_ms)
+        let tip = *self.checkpoints.borrow();
+        (tip.sequence, tip.timestamp_ms)
     }
 
     /// The latest version of an object.

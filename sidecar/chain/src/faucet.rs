@@ -196,19 +196,16 @@ impl Faucet {
     fn coin(&self, kind: CoinKind, needed: u64, except: Option<Address>) -> Result<Object, FaucetError> {
         let (coins, _) = self.chain.balance(self.address, kind)?;
         let value = |coin: &Object| coin_balance(coin).map(|(_, value)| value).unwrap_or(0);
-        let largest = coins
-            .into_iter()
-            .filter(|coin| Some(coin.object_id()) != except)
-            .max_by_key(value)
-            .filter(|coin| value(coin) >= needed);
-        largest.ok_or_else(|| {
-            let largest = self
-                .chain
-                .balance(self.address, kind)
-                .map(|(coins, _)| coins.iter().map(value).max().unwrap_or(0))
-                .unwrap_or(0);
-            FaucetError::InsufficientFunds { faucet: self.address, kind, needed, largest }
-        })
+        let largest = coins.into_iter().filter(|coin| Some(coin.object_id()) != except).max_by_key(value);
+        match largest {
+            Some(coin) if value(&coin) >= needed => Ok(coin),
+            other => Err(FaucetError::InsufficientFunds {
+                faucet: self.address,
+                kind,
+                needed,
+                largest: other.as_ref().map(value).unwrap_or(0),
+            }),
+        }
     }
 
     fn transaction(&self, kind: CoinKind, recipient: Address, amount: u64) -> Result<SignedTransaction, FaucetError> {

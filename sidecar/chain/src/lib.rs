@@ -13,7 +13,7 @@ pub mod rpc;
 pub mod store;
 pub mod types;
 
-pub use chain::{ChainError, ExecutedTransaction, LocalChain, SimulatedTransaction};
+pub use chain::{ChainError, CheckpointTip, ExecutedTransaction, LocalChain, SimulatedTransaction};
 pub use execute::Rejection;
 pub use faucet::{Faucet, FaucetConfig, FaucetHandle};
 pub use genesis::{GenesisConfig, GenesisInfo, GenesisMember};

@@ -551,6 +551,13 @@ async fn the_faucet_sends_sui_and_wal() {
         assert!(answer["status"]["Failure"]["Internal"].as_str().unwrap().contains("more than"), "{answer}");
         assert_eq!(chain.balance(user.address, CoinKind::Wal).unwrap().1, u128::from(4 * SUI));
         server.shutdown().await.unwrap();
+
+        // A faucet asked for more than its account's largest coin holds sends nothing.
+        let greedy = FaucetConfig { sui_per_request_mist: 1_000 * SUI, ..config };
+        let greedy = Faucet::new(chain.clone(), admin.key.clone(), greedy);
+        let before = chain.latest_checkpoint();
+        assert!(matches!(greedy.send_sui(newcomer.address), Err(faucet::FaucetError::InsufficientFunds { .. })));
+        assert_eq!(chain.latest_checkpoint(), before);
     })
     .await;
 }

@@ -157,7 +157,13 @@ impl LocalNetwork {
             system_initial_shared_version: info.system_initial_shared_version,
         };
         let user_key = load_key(&data_dir.join("client/sui.keystore"), manifest.user)?;
-        write_client_config(&data_dir, &rpc_url, manifest.user, deployment)?;
+        write_client_config(
+            &data_dir,
+            &rpc_url,
+            &format!("http://{}", manifest.faucet_address),
+            manifest.user,
+            deployment,
+        )?;
 
         let mut nodes = Vec::with_capacity(manifest.nodes.len());
         for (index, (node, listener)) in manifest.nodes.iter().zip(node_listeners).enumerate() {
@@ -373,10 +379,12 @@ fn load_key(path: &Path, address: Address) -> Result<AccountKey, LocalError> {
 fn write_client_config(
     data_dir: &Path,
     rpc_url: &str,
+    faucet_url: &str,
     user: Address,
     deployment: Deployment,
 ) -> Result<(), LocalError> {
     let mut profile = Profile::new(walrus_sui::config::LOCAL_PROFILE, rpc_url, "sui.keystore");
+    profile.faucet_url = Some(faucet_url.to_string());
     profile.active_address = Some(user);
     profile.deployment = Some(deployment);
     let mut config = ClientConfig::new(profile).map_err(|e| component("writing the client config")(&e))?;

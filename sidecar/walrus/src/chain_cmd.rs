@@ -122,7 +122,7 @@ async fn serve(args: ServeArgs) -> Result<()> {
 }
 
 /// Waits for Ctrl-C, or SIGTERM where there is one (how process supervisors stop services).
-async fn shutdown_signal() -> Result<()> {
+pub(crate) async fn shutdown_signal() -> Result<()> {
     #[cfg(unix)]
     {
         let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())

@@ -12,13 +12,14 @@ use tokio::sync::watch;
 use tonic::{Request, Response, Status, codegen::BoxStream};
 
 use super::{RpcService, convert, store_status};
+use crate::chain::CheckpointTip;
 
 /// The read mask when the request gives none.
 const CHECKPOINT_MASK: &str = "sequence_number,digest";
 
 struct Subscription {
     service: RpcService,
-    latest: watch::Receiver<u64>,
+    latest: watch::Receiver<CheckpointTip>,
     next: u64,
     mask: FieldMaskTree,
 }
@@ -27,7 +28,7 @@ impl Subscription {
     /// The next checkpoint, waiting for it to be committed; `None` when the server shuts down.
     async fn next_checkpoint(&mut self) -> Option<Result<SubscribeCheckpointsResponse, Status>> {
         loop {
-            if *self.latest.borrow_and_update() >= self.next {
+            if self.latest.borrow_and_update().sequence >= self.next {
                 let sequence = self.next;
                 self.next += 1;
                 let mask = self.mask.clone();
@@ -71,7 +72,7 @@ impl SubscriptionService for RpcService {
         // Subscribed before answering, so a client that executes a transaction right after this
         // call returns sees its checkpoint.
         let latest = self.chain.subscribe_checkpoints();
-        let next = *latest.borrow() + 1;
+        let next = latest.borrow().sequence + 1;
         let subscription = Subscription {
             service: self.clone(),
             latest,

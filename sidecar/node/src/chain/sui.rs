@@ -3,9 +3,7 @@
 
 use async_trait::async_trait;
 use futures::StreamExt;
-use walrus_sui::client::{
-    Certificate, ChainError as SuiChainError, EventCursor as SuiEventCursor, WalrusChainClient,
-};
+use walrus_sui::client::{Certificate, ChainError as SuiChainError, EventCursor as SuiEventCursor, WalrusChainClient};
 
 use super::{ChainError, ChainSource, EpochCommittee, EventCursor, EventStream};
 
@@ -36,7 +34,8 @@ fn to_sui(cursor: EventCursor) -> SuiEventCursor {
 
 fn from_sui(cursor: SuiEventCursor) -> Result<EventCursor, ChainError> {
     let narrow = |value: u64, what: &str| {
-        u32::try_from(value).map_err(|_| ChainError::Unavailable { reason: format!("event cursor {what} {value} overflows u32") })
+        u32::try_from(value)
+            .map_err(|_| ChainError::Unavailable { reason: format!("event cursor {what} {value} overflows u32") })
     };
     Ok(EventCursor {
         checkpoint: cursor.checkpoint,

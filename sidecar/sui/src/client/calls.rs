@@ -2,7 +2,7 @@
 //! on [`WalrusPtb`] (adds the call to a transaction) and on [`WalrusChainClient`] (runs it as a
 //! transaction of its own), plus [`WalrusChainClient::reserve_and_register`].
 
-use sui_sdk_types::{Address, Owner, StructTag};
+use sui_sdk_types::{Address, ObjectReference, Owner, StructTag};
 use sui_transaction_builder::Argument;
 use walrus_contracts::{Coin, U256, blob::Blob, shared_blob::SharedBlob, storage_resource::Storage};
 use walrus_core::BlobCommitment;
@@ -79,11 +79,7 @@ impl WalrusPtb {
     }
 
     fn certificate(&mut self, certificate: &Certificate) -> [Argument; 3] {
-        [
-            self.pure(&certificate.signature),
-            self.pure(&certificate.signers_bitmap),
-            self.pure(&certificate.message),
-        ]
+        [self.pure(&certificate.signature), self.pure(&certificate.signers_bitmap), self.pure(&certificate.message)]
     }
 
     /// `system::extend_blob_with_resource(&System, &mut Blob, Storage)`.
@@ -110,7 +106,12 @@ impl WalrusPtb {
 
     /// `system::advance_epoch(&mut System, &AdminCap, node_ids, public_keys, network_addresses,
     /// shard_counts)`.
-    pub fn advance_epoch(&mut self, system: Argument, admin_cap: Argument, committee: &[CommitteeMemberSpec]) -> Argument {
+    pub fn advance_epoch(
+        &mut self,
+        system: Argument,
+        admin_cap: Argument,
+        committee: &[CommitteeMemberSpec],
+    ) -> Argument {
         let node_ids = self.pure(&committee.iter().map(|m| m.node_id).collect::<Vec<_>>());
         let public_keys = self.pure(&committee.iter().map(|m| m.public_key.clone()).collect::<Vec<_>>());
         let network_addresses = self.pure(&committee.iter().map(|m| m.network_address.clone()).collect::<Vec<_>>());
@@ -193,6 +194,25 @@ impl WalrusPtb {
     pub fn burn_wal(&mut self, treasury: Argument, coin: Argument) -> Argument {
         self.wal_call("wal", "burn", vec![treasury, coin])
     }
+
+    /// The commands of [`WalrusChainClient::reserve_and_register`]: pays with `payment` (merged
+    /// into its first coin), reserves `storage_size_bytes` for `epochs_ahead` epochs, registers
+    /// the blob of `commitment` with it and sends the `Blob` to `recipient`.
+    pub fn reserve_and_register(
+        &mut self,
+        payment: &[ObjectReference],
+        storage_size_bytes: u64,
+        epochs_ahead: u32,
+        commitment: &BlobCommitment,
+        deletable: bool,
+        recipient: Address,
+    ) {
+        let system = self.system(true);
+        let payment = self.wal_payment(payment);
+        let storage = self.reserve_space(system, storage_size_bytes, epochs_ahead, payment);
+        let blob = self.register_blob(system, storage, commitment, deletable);
+        self.transfer(vec![blob], recipient);
+    }
 }
 
 impl WalrusChainClient {
@@ -248,11 +268,7 @@ impl WalrusChainClient {
         let sender = self.address();
         let executed = self
             .run(&[], Some(price), |ptb, inputs| {
-                let system = ptb.system(true);
-                let payment = ptb.wal_payment(&inputs.wal);
-                let storage = ptb.reserve_space(system, storage_size_bytes, epochs_ahead, payment);
-                let blob = ptb.register_blob(system, storage, commitment, deletable);
-                ptb.transfer(vec![blob], sender);
+                ptb.reserve_and_register(&inputs.wal, storage_size_bytes, epochs_ahead, commitment, deletable, sender);
                 Ok(())
             })
             .await?;
@@ -273,7 +289,8 @@ impl WalrusChainClient {
     /// Extends the certified blob `blob` by `epochs_ahead` epochs, paid in WAL.
     pub async fn extend_blob(&self, blob: Address, epochs_ahead: u32) -> ChainResult<ExecutedTransaction> {
         let storage_size_bytes = self.get_blob(blob).await?.value.storage.storage_size;
-        let price = self.payment_frost(self.system_info().await?.extension_cost_frost(storage_size_bytes, epochs_ahead)?)?;
+        let price =
+            self.payment_frost(self.system_info().await?.extension_cost_frost(storage_size_bytes, epochs_ahead)?)?;
         self.run(&[blob], Some(price), |ptb, inputs| {
             let system = ptb.system(true);
             let blob = ptb.owned(inputs.owned(blob));
@@ -286,7 +303,11 @@ impl WalrusChainClient {
 
     /// Extends the certified blob `blob` with the `Storage` resource `extension`, which must
     /// start at the blob's end epoch and have its storage size.
-    pub async fn extend_blob_with_resource(&self, blob: Address, extension: Address) -> ChainResult<ExecutedTransaction> {
+    pub async fn extend_blob_with_resource(
+        &self,
+        blob: Address,
+        extension: Address,
+    ) -> ChainResult<ExecutedTransaction> {
         self.run(&[blob, extension], None, |ptb, inputs| {
             let system = ptb.system(false);
             let blob = ptb.owned(inputs.owned(blob));
@@ -355,7 +376,11 @@ impl WalrusChainClient {
 
     /// Splits `storage` at `split_epoch`: it keeps `[start, split_epoch)`, the returned new
     /// resource (sent to the sender) covers `[split_epoch, end)`.
-    pub async fn split_storage_by_epoch(&self, storage: Address, split_epoch: u32) -> ChainResult<ChainObject<Storage>> {
+    pub async fn split_storage_by_epoch(
+        &self,
+        storage: Address,
+        split_epoch: u32,
+    ) -> ChainResult<ChainObject<Storage>> {
         self.split_storage(storage, |ptb, storage| ptb.split_storage_by_epoch(storage, split_epoch)).await
     }
 
@@ -440,7 +465,11 @@ impl WalrusChainClient {
     }
 
     /// Extends the shared blob `shared_blob` by `epochs_ahead` epochs, paid from its funds.
-    pub async fn extend_shared_blob(&self, shared_blob: Address, epochs_ahead: u32) -> ChainResult<ExecutedTransaction> {
+    pub async fn extend_shared_blob(
+        &self,
+        shared_blob: Address,
+        epochs_ahead: u32,
+    ) -> ChainResult<ExecutedTransaction> {
         let initial_shared_version = self.initial_shared_version(shared_blob).await?;
         self.run(&[], None, |ptb, _| {
             let shared = ptb.shared(shared_blob, initial_shared_version, true);

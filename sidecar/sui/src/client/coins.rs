@@ -84,7 +84,11 @@ impl ObjectLocks {
     }
 
     /// Waits until some lock is released or `deadline` passes; `false` on the deadline.
-    async fn wait_for_release(&self, notified: std::pin::Pin<&mut tokio::sync::futures::Notified<'_>>, deadline: Instant) -> bool {
+    async fn wait_for_release(
+        &self,
+        notified: std::pin::Pin<&mut tokio::sync::futures::Notified<'_>>,
+        deadline: Instant,
+    ) -> bool {
         tokio::time::timeout_at(deadline.into(), notified).await.is_ok()
     }
 
@@ -157,7 +161,8 @@ impl WalrusChainClient {
                 return Err(ChainError::InsufficientGas { address: self.address(), budget_mist, largest_mist });
             }
             let picked = self.inner.locks.lock_picked(|in_use| {
-                let coin = coins.iter().find(|c| c.value >= budget_mist && !in_use.contains(c.reference.object_id()))?;
+                let coin =
+                    coins.iter().find(|c| c.value >= budget_mist && !in_use.contains(c.reference.object_id()))?;
                 Some((vec![*coin.reference.object_id()], coin.clone()))
             });
             if let Some((guard, coin)) = picked {
@@ -231,7 +236,11 @@ impl WalrusChainClient {
                     return Ok((references, guard));
                 }
                 if attempts + 1 >= MAX_SELECTION_ATTEMPTS {
-                    return Err(ChainError::Busy { what: "WAL coins".into(), address: self.address(), waited: timeout });
+                    return Err(ChainError::Busy {
+                        what: "WAL coins".into(),
+                        address: self.address(),
+                        waited: timeout,
+                    });
                 }
                 attempts += 1;
                 continue;

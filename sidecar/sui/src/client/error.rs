@@ -18,49 +18,109 @@ pub const BALANCE_E_NON_ZERO: AbortCode = AbortCode::new("0x2::balance", "ENonZe
 /// Every abort code of the `wal` and `walrus` packages (and the framework aborts they can cause),
 /// with what the caller should do about it.
 const ABORT_HINTS: &[(AbortCode, &str)] = &[
-    (system::E_WRONG_VERSION, "the System object holds a state version this package does not know; use the package version the network's System was upgraded to"),
-    (system_state_inner::E_INVALID_EPOCHS_AHEAD, "epochs_ahead is 0 or the storage would end more than max_epochs_ahead epochs after the current epoch; ask for fewer epochs (see SystemInfo::max_epochs_ahead)"),
-    (system_state_inner::E_STORAGE_EXCEEDED, "an epoch of the period has no free capacity left; buy less storage or fewer epochs"),
-    (system_state_inner::E_INSUFFICIENT_FUNDS, "the payment is below the price; pay with more WAL (see storage_cost) or fund the shared blob"),
-    (system_state_inner::E_BLOB_ID_INVALIDATED, "the blob id was proven invalid (inconsistently encoded); re-encode the data correctly and use the new blob id"),
-    (system_state_inner::E_WRONG_MESSAGE_EPOCH, "the invalid-blob-id attestation was not signed in the current epoch; collect a fresh attestation"),
-    (system_state_inner::E_SHARD_COUNT_MISMATCH, "the committee's shards do not add up to the system's shard count; give every shard to exactly one member"),
+    (
+        system::E_WRONG_VERSION,
+        "the System object holds a state version this package does not know; use the package version the network's System was upgraded to",
+    ),
+    (
+        system_state_inner::E_INVALID_EPOCHS_AHEAD,
+        "epochs_ahead is 0 or the storage would end more than max_epochs_ahead epochs after the current epoch; ask for fewer epochs (see SystemInfo::max_epochs_ahead)",
+    ),
+    (
+        system_state_inner::E_STORAGE_EXCEEDED,
+        "an epoch of the period has no free capacity left; buy less storage or fewer epochs",
+    ),
+    (
+        system_state_inner::E_INSUFFICIENT_FUNDS,
+        "the payment is below the price; pay with more WAL (see storage_cost) or fund the shared blob",
+    ),
+    (
+        system_state_inner::E_BLOB_ID_INVALIDATED,
+        "the blob id was proven invalid (inconsistently encoded); re-encode the data correctly and use the new blob id",
+    ),
+    (
+        system_state_inner::E_WRONG_MESSAGE_EPOCH,
+        "the invalid-blob-id attestation was not signed in the current epoch; collect a fresh attestation",
+    ),
+    (
+        system_state_inner::E_SHARD_COUNT_MISMATCH,
+        "the committee's shards do not add up to the system's shard count; give every shard to exactly one member",
+    ),
     (system_state_inner::E_INVALID_MAX_EPOCHS_AHEAD, "max_epochs_ahead must be at least 1"),
-    (blob::E_WRONG_BLOB_ID, "the blob id does not match the root hash, encoding type and size; register the blob id the encoder derived from these"),
-    (blob::E_STORAGE_NOT_STARTED, "the storage resource starts after the current epoch; register with storage that covers the current epoch"),
+    (
+        blob::E_WRONG_BLOB_ID,
+        "the blob id does not match the root hash, encoding type and size; register the blob id the encoder derived from these",
+    ),
+    (
+        blob::E_STORAGE_NOT_STARTED,
+        "the storage resource starts after the current epoch; register with storage that covers the current epoch",
+    ),
     (blob::E_STORAGE_EXPIRED, "the storage resource has ended; buy new storage"),
     (blob::E_STORAGE_TOO_SMALL, "the encoded size exceeds the storage resource; buy more storage"),
     (blob::E_ALREADY_CERTIFIED, "the blob is already certified; nothing to do"),
     (blob::E_BLOB_EXPIRED, "the blob's storage has ended; it can no longer be certified or extended"),
-    (blob::E_WRONG_MESSAGE_EPOCH, "the storage confirmations were signed in another epoch; collect confirmations in the current epoch"),
+    (
+        blob::E_WRONG_MESSAGE_EPOCH,
+        "the storage confirmations were signed in another epoch; collect confirmations in the current epoch",
+    ),
     (blob::E_BLOB_ID_MISMATCH, "the certificate confirms another blob id; certify with confirmations for this blob"),
-    (blob::E_PERSISTENCE_MISMATCH, "the certificate's persistence (permanent, or deletable with this blob's object id) differs from the blob's; collect confirmations for this blob object"),
+    (
+        blob::E_PERSISTENCE_MISMATCH,
+        "the certificate's persistence (permanent, or deletable with this blob's object id) differs from the blob's; collect confirmations for this blob object",
+    ),
     (blob::E_NOT_CERTIFIED, "only certified blobs can be extended; certify the blob first"),
     (blob::E_NOT_DELETABLE, "the blob was registered as permanent and cannot be deleted"),
-    (blob::E_EXTENSION_NOT_ADJACENT, "the extension storage must start at the blob's end epoch; split or buy storage starting there"),
+    (
+        blob::E_EXTENSION_NOT_ADJACENT,
+        "the extension storage must start at the blob's end epoch; split or buy storage starting there",
+    ),
     (blob::E_EXTENSION_SIZE_MISMATCH, "the extension storage must have the blob's storage size; split it to that size"),
     (blob::E_DUPLICATE_METADATA, "the blob already has attributes; update them pair by pair instead"),
     (blob::E_MISSING_METADATA, "the blob has no attributes; insert one first"),
     (metadata::E_KEY_NOT_FOUND, "the blob has no attribute with that key"),
     (encoding::E_INVALID_ENCODING_TYPE, "the encoding type is not RedStuff (1); encode the blob with walrus-core"),
     (encoding::E_INVALID_SHARD_COUNT, "the shard count is outside 4..=4096"),
-    (encoding::E_BLOB_TOO_LARGE, "the blob is larger than the encoding supports (64 GiB, or 1 GiB symbols); split it into smaller blobs"),
+    (
+        encoding::E_BLOB_TOO_LARGE,
+        "the blob is larger than the encoding supports (64 GiB, or 1 GiB symbols); split it into smaller blobs",
+    ),
     (storage_resource::E_INVALID_SPLIT_EPOCH, "the split epoch must lie strictly inside the storage period"),
     (storage_resource::E_INVALID_SPLIT_SIZE, "the split size must be strictly between 0 and the storage size"),
     (storage_resource::E_INCOMPATIBLE_EPOCHS, "storage resources can only be fused with equal or adjacent periods"),
-    (storage_resource::E_INCOMPATIBLE_SIZE, "storage resources with adjacent periods must have equal sizes to be fused"),
+    (
+        storage_resource::E_INCOMPATIBLE_SIZE,
+        "storage resources with adjacent periods must have equal sizes to be fused",
+    ),
     (storage_resource::E_INVALID_PERIOD, "the storage period is empty or does not grow"),
     (storage_accounting::E_EPOCH_OUT_OF_RANGE, "the epoch lies beyond the epochs storage can be bought for"),
-    (messages::E_MESSAGE_TOO_SHORT, "the signed message is shorter than its layout; send the exact bytes the storage nodes signed"),
+    (
+        messages::E_MESSAGE_TOO_SHORT,
+        "the signed message is shorter than its layout; send the exact bytes the storage nodes signed",
+    ),
     (messages::E_INVALID_INTENT_TYPE, "the signed message has the wrong intent type for this call"),
     (messages::E_INVALID_INTENT_VERSION, "the signed message's intent version is not 0"),
     (messages::E_INVALID_APP_ID, "the signed message's app id is not Walrus storage (3)"),
     (messages::E_INVALID_PERSISTENCE, "the storage confirmation's persistence tag is neither 0 nor 1"),
-    (messages::E_TRAILING_BYTES, "the signed message has bytes after its layout; send the exact bytes the storage nodes signed"),
-    (bls_aggregate::E_INVALID_COMMITTEE, "the committee is invalid (vectors of different lengths, empty, a member without shards or with an empty or over-long network address, or too many shards)"),
-    (bls_aggregate::E_INVALID_BITMAP, "the signers bitmap must have ceil(members / 8) bytes and no bit past the last member"),
-    (bls_aggregate::E_NOT_ENOUGH_SHARDS, "the signers hold too few shards (a certificate needs more than 2/3, an invalid-blob attestation more than 1/3); collect more signatures"),
-    (bls_aggregate::E_INVALID_SIGNATURE, "the aggregate signature does not verify against the signers' keys; aggregate the signatures of exactly the members in the bitmap over the exact message"),
+    (
+        messages::E_TRAILING_BYTES,
+        "the signed message has bytes after its layout; send the exact bytes the storage nodes signed",
+    ),
+    (
+        bls_aggregate::E_INVALID_COMMITTEE,
+        "the committee is invalid (vectors of different lengths, empty, a member without shards or with an empty or over-long network address, or too many shards)",
+    ),
+    (
+        bls_aggregate::E_INVALID_BITMAP,
+        "the signers bitmap must have ceil(members / 8) bytes and no bit past the last member",
+    ),
+    (
+        bls_aggregate::E_NOT_ENOUGH_SHARDS,
+        "the signers hold too few shards (a certificate needs more than 2/3, an invalid-blob attestation more than 1/3); collect more signatures",
+    ),
+    (
+        bls_aggregate::E_INVALID_SIGNATURE,
+        "the aggregate signature does not verify against the signers' keys; aggregate the signatures of exactly the members in the bitmap over the exact message",
+    ),
     (bls_aggregate::GROUP_OPS_E_INVALID_INPUT, "a public key is not a valid compressed BLS12-381 G1 point"),
     (framework::BALANCE_E_NOT_ENOUGH, "a coin or balance holds less than the amount taken from it"),
     (BALANCE_E_NON_ZERO, "a coin that is not empty cannot be destroyed"),
@@ -83,7 +143,9 @@ pub enum ChainError {
     Wallet(#[from] WalletError),
 
     /// The gRPC URL cannot be used.
-    #[error("cannot use gRPC URL `{url}`: {message}; give an http:// or https:// URL of a Sui full node or the local chain")]
+    #[error(
+        "cannot use gRPC URL `{url}`: {message}; give an http:// or https:// URL of a Sui full node or the local chain"
+    )]
     InvalidUrl {
         /// The URL.
         url: String,
@@ -134,7 +196,9 @@ pub enum ChainError {
     },
 
     /// An object's contents could not be decoded as its Move type.
-    #[error("object {id} ({type_name}) could not be decoded: {message}; the deployment's package may differ from this client's")]
+    #[error(
+        "object {id} ({type_name}) could not be decoded: {message}; the deployment's package may differ from this client's"
+    )]
     Decode {
         /// The object id.
         id: Address,
@@ -172,7 +236,9 @@ pub enum ChainError {
 
     /// The transaction failed during execution for another reason than an abort. Only the gas
     /// fee was charged.
-    #[error("transaction {digest} failed in command {command:?}: {error}; this is a bug in how the transaction was built")]
+    #[error(
+        "transaction {digest} failed in command {command:?}: {error}; this is a bug in how the transaction was built"
+    )]
     ExecutionFailed {
         /// The failed transaction.
         digest: Digest,
@@ -183,14 +249,18 @@ pub enum ChainError {
     },
 
     /// The chain refused the transaction's signature. Nothing changed.
-    #[error("the chain refused the transaction's signature: {message}; sign with the sender's key over the exact transaction bytes")]
+    #[error(
+        "the chain refused the transaction's signature: {message}; sign with the sender's key over the exact transaction bytes"
+    )]
     InvalidSignature {
         /// The chain's message.
         message: String,
     },
 
     /// The transaction named an object version that is no longer current. Nothing changed.
-    #[error("the transaction used an outdated object version: {message}; read the object again and rebuild the transaction")]
+    #[error(
+        "the transaction used an outdated object version: {message}; read the object again and rebuild the transaction"
+    )]
     StaleObject {
         /// The chain's message.
         message: String,
@@ -297,18 +367,14 @@ impl ChainError {
             tonic::Code::DeadlineExceeded | tonic::Code::Cancelled => {
                 "the node did not answer in time; retry, or raise the client's request timeout"
             }
-            tonic::Code::Unimplemented => "the node does not serve this part of Sui's gRPC API; use a full node that does",
+            tonic::Code::Unimplemented => {
+                "the node does not serve this part of Sui's gRPC API; use a full node that does"
+            }
             tonic::Code::NotFound => "check the id or digest",
             tonic::Code::ResourceExhausted => "the node is rate limiting; retry later",
             _ => "see the server's message",
         };
-        Self::Rpc {
-            operation,
-            url: url.to_owned(),
-            code: status.code(),
-            message: status.message().to_owned(),
-            hint,
-        }
+        Self::Rpc { operation, url: url.to_owned(), code: status.code(), message: status.message().to_owned(), hint }
     }
 
     /// A transaction the server refused before execution, classified by its message. The
@@ -339,13 +405,9 @@ impl ChainError {
     /// A Move abort at `module` (already qualified as `package::module`) with `code`.
     pub(crate) fn move_abort(module: String, code: u64, digest: Digest) -> Self {
         match known_abort(&module, code) {
-            Some((abort, hint)) => Self::MoveAbort {
-                module,
-                name: abort.name.to_owned(),
-                code,
-                message: hint.to_owned(),
-                digest,
-            },
+            Some((abort, hint)) => {
+                Self::MoveAbort { module, name: abort.name.to_owned(), code, message: hint.to_owned(), digest }
+            }
             None => Self::MoveAbort {
                 module,
                 name: "unknown".to_owned(),
@@ -405,7 +467,10 @@ mod tests {
         let status = |code, message: &str| tonic::Status::new(code, message.to_owned());
         let url = "http://127.0.0.1:1";
         assert!(matches!(
-            ChainError::rejection(url, &status(tonic::Code::InvalidArgument, "transaction rejected: invalid signature: x")),
+            ChainError::rejection(
+                url,
+                &status(tonic::Code::InvalidArgument, "transaction rejected: invalid signature: x")
+            ),
             ChainError::InvalidSignature { .. }
         ));
         assert!(matches!(

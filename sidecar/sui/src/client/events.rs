@@ -45,10 +45,7 @@ pub struct ChainEvent {
 
 /// Decodes `event` if it is one of the `walrus` package's events (`walrus::events::*`);
 /// `None` for other packages' events.
-pub(crate) fn decode_walrus_event(
-    deployment: &Deployment,
-    event: &sui_sdk_types::Event,
-) -> Option<ChainResult<Event>> {
+pub(crate) fn decode_walrus_event(deployment: &Deployment, event: &sui_sdk_types::Event) -> Option<ChainResult<Event>> {
     let tag = &event.type_;
     if *tag.address() != deployment.walrus_package || tag.module().as_str() != "events" {
         return None;

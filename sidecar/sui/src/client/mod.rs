@@ -116,14 +116,11 @@ impl WalrusChainClient {
     ///
     /// Connects lazily: the first call opens the connection (and reports an unreachable node).
     /// Must be called inside a Tokio runtime.
-    pub fn new(
-        grpc_url: &str,
-        key: AccountKey,
-        deployment: Deployment,
-        options: ClientOptions,
-    ) -> ChainResult<Self> {
-        let rpc = sui_rpc::Client::new(grpc_url)
-            .map_err(|status| ChainError::InvalidUrl { url: grpc_url.to_owned(), message: status.message().to_owned() })?;
+    pub fn new(grpc_url: &str, key: AccountKey, deployment: Deployment, options: ClientOptions) -> ChainResult<Self> {
+        let rpc = sui_rpc::Client::new(grpc_url).map_err(|status| ChainError::InvalidUrl {
+            url: grpc_url.to_owned(),
+            message: status.message().to_owned(),
+        })?;
         Ok(Self {
             inner: Arc::new(Inner {
                 rpc,

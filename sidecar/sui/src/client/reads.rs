@@ -248,8 +248,7 @@ impl WalrusChainClient {
 
     /// Reads the latest version of an object.
     pub async fn get_raw_object(&self, id: Address) -> ChainResult<RawObject> {
-        let request =
-            proto::GetObjectRequest::new(&id).with_read_mask(FieldMask::from_str(OBJECT_READ_MASK));
+        let request = proto::GetObjectRequest::new(&id).with_read_mask(FieldMask::from_str(OBJECT_READ_MASK));
         let response = self.rpc().ledger_client().get_object(self.request(request)).await.map_err(|status| {
             if status.code() == tonic::Code::NotFound {
                 ChainError::ObjectNotFound { id }

@@ -15,8 +15,8 @@ use sui_rpc::client::ExecuteAndWaitError;
 use sui_rpc::field::{FieldMask, FieldMaskUtil};
 use sui_rpc::proto::sui::rpc::v2 as proto;
 use sui_sdk_types::{
-    Address, Digest, ExecutionStatus, Identifier, MoveLocation, ObjectIn, ObjectOut, ObjectReference, Owner,
-    StructTag, Transaction, TransactionEffects, TypeTag, UserSignature,
+    Address, Digest, ExecutionStatus, Identifier, MoveLocation, ObjectIn, ObjectOut, ObjectReference, Owner, StructTag,
+    Transaction, TransactionEffects, TypeTag, UserSignature,
 };
 use sui_transaction_builder::{Argument, Function, ObjectInput, TransactionBuilder};
 use walrus_contracts::events::Event;
@@ -112,10 +112,8 @@ impl WalrusPtb {
         let ident = |name: &str| {
             Identifier::new(name).unwrap_or_else(|e| unreachable!("`{name}` is a fixed Move identifier: {e}"))
         };
-        self.builder.move_call(
-            Function::new(package, ident(module), ident(function)).with_type_args(type_arguments),
-            arguments,
-        )
+        self.builder
+            .move_call(Function::new(package, ident(module), ident(function)).with_type_args(type_arguments), arguments)
     }
 
     /// A call into the `walrus` package.
@@ -220,7 +218,8 @@ impl ExecutedTransaction {
             .changed_objects
             .iter()
             .filter(|change| {
-                matches!(change.input_state, ObjectIn::Exist { .. }) && matches!(change.output_state, ObjectOut::NotExist)
+                matches!(change.input_state, ObjectIn::Exist { .. })
+                    && matches!(change.output_state, ObjectOut::NotExist)
             })
             .map(|change| change.object_id)
             .collect()
@@ -242,7 +241,12 @@ impl WalrusChainClient {
     /// Runs one transaction: locks and reads the owned objects `owned` (which the sender must
     /// own), selects WAL coins covering `wal_frost` if given, lets `build` add the commands,
     /// picks a gas coin, signs, executes and waits for the checkpoint.
-    pub(crate) async fn run<F>(&self, owned: &[Address], wal_frost: Option<u64>, build: F) -> ChainResult<ExecutedTransaction>
+    pub(crate) async fn run<F>(
+        &self,
+        owned: &[Address],
+        wal_frost: Option<u64>,
+        build: F,
+    ) -> ChainResult<ExecutedTransaction>
     where
         F: FnOnce(&mut WalrusPtb, &Inputs) -> ChainResult<()>,
     {
@@ -255,7 +259,11 @@ impl WalrusChainClient {
         for id in &ids {
             let object = self.get_raw_object(*id).await?;
             if object.owner != Owner::Address(self.address()) {
-                return Err(ChainError::NotOwner { id: *id, owner: describe_owner(&object.owner), sender: self.address() });
+                return Err(ChainError::NotOwner {
+                    id: *id,
+                    owner: describe_owner(&object.owner),
+                    sender: self.address(),
+                });
             }
             inputs.owned.insert(*id, object.reference);
         }
@@ -266,8 +274,7 @@ impl WalrusChainClient {
         }
         let mut ptb = WalrusPtb::new(*self.deployment());
         build(&mut ptb, &inputs)?;
-        let exclude: HashSet<Address> =
-            ids.iter().copied().chain(inputs.wal.iter().map(|c| *c.object_id())).collect();
+        let exclude: HashSet<Address> = ids.iter().copied().chain(inputs.wal.iter().map(|c| *c.object_id())).collect();
         let budget = self.options().gas_budget_mist;
         let (gas, gas_guard) = self.select_gas_coin(budget, &exclude).await?;
         guard.absorb(gas_guard);
@@ -299,26 +306,29 @@ impl WalrusChainClient {
             .with_signatures(signatures.into_iter().map(Into::into).collect())
             .with_read_mask(FieldMask::from_paths(EXECUTE_READ_MASK));
         let timeout = self.options().checkpoint_timeout;
-        let response = match self.rpc().execute_transaction_and_wait_for_checkpoint(self.request(request), timeout).await
-        {
-            Ok(response) => response.into_inner(),
-            Err(ExecuteAndWaitError::RpcError(status)) => {
-                return Err(ChainError::rejection(self.grpc_url(), &status));
-            }
-            Err(ExecuteAndWaitError::CheckpointTimeout(_)) => {
-                return Err(ChainError::CheckpointTimeout { digest, waited: timeout });
-            }
-            Err(ExecuteAndWaitError::CheckpointStreamError { response, .. }) => {
-                // Executed, but the subscription broke: ask for the checkpoint directly.
-                let mut executed = response.into_inner();
-                let checkpoint = self.poll_checkpoint(digest, timeout).await?;
-                executed.transaction_mut().set_checkpoint(checkpoint);
-                executed
-            }
-            Err(other) => {
-                return Err(ChainError::MalformedResponse { operation: "ExecuteTransaction", message: other.to_string() });
-            }
-        };
+        let response =
+            match self.rpc().execute_transaction_and_wait_for_checkpoint(self.request(request), timeout).await {
+                Ok(response) => response.into_inner(),
+                Err(ExecuteAndWaitError::RpcError(status)) => {
+                    return Err(ChainError::rejection(self.grpc_url(), &status));
+                }
+                Err(ExecuteAndWaitError::CheckpointTimeout(_)) => {
+                    return Err(ChainError::CheckpointTimeout { digest, waited: timeout });
+                }
+                Err(ExecuteAndWaitError::CheckpointStreamError { response, .. }) => {
+                    // Executed, but the subscription broke: ask for the checkpoint directly.
+                    let mut executed = response.into_inner();
+                    let checkpoint = self.poll_checkpoint(digest, timeout).await?;
+                    executed.transaction_mut().set_checkpoint(checkpoint);
+                    executed
+                }
+                Err(other) => {
+                    return Err(ChainError::MalformedResponse {
+                        operation: "ExecuteTransaction",
+                        message: other.to_string(),
+                    });
+                }
+            };
         self.executed_from_proto(digest, response.transaction())
     }
 
@@ -344,14 +354,17 @@ impl WalrusChainClient {
         }
     }
 
-    fn executed_from_proto(&self, digest: Digest, message: &proto::ExecutedTransaction) -> ChainResult<ExecutedTransaction> {
+    fn executed_from_proto(
+        &self,
+        digest: Digest,
+        message: &proto::ExecutedTransaction,
+    ) -> ChainResult<ExecutedTransaction> {
         let operation = "ExecuteTransaction";
         let malformed = |message: String| ChainError::MalformedResponse { operation, message };
-        let effects = message
-            .effects
-            .as_ref()
-            .ok_or_else(|| malformed(format!("no effects for {digest}")))
-            .and_then(|e| TransactionEffects::try_from(e).map_err(|e| malformed(format!("effects of {digest}: {e}"))))?;
+        let effects =
+            message.effects.as_ref().ok_or_else(|| malformed(format!("no effects for {digest}"))).and_then(|e| {
+                TransactionEffects::try_from(e).map_err(|e| malformed(format!("effects of {digest}: {e}")))
+            })?;
         if let ExecutionStatus::Failure { error, command } = effects.status() {
             return Err(match error {
                 sui_sdk_types::ExecutionError::MoveAbort { location, code } => {

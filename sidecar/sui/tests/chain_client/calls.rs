@@ -140,7 +140,9 @@ async fn every_entry_point_through_the_client() {
         // invalidate_blob_id with a validity certificate; the id can no longer be registered.
         let invalid = encode(b"inconsistently encoded, as a node proved");
         let executed = user.invalidate_blob_id(&chain.invalid_blob_certificate(1, invalid.blob_id())).await.unwrap();
-        assert!(matches!(&executed.events[..], [Event::InvalidBlobId(e)] if e.blob_id == U256::from(invalid.blob_id())));
+        assert!(
+            matches!(&executed.events[..], [Event::InvalidBlobId(e)] if e.blob_id == U256::from(invalid.blob_id()))
+        );
         let err = user.reserve_and_register(&invalid, 1, false).await.unwrap_err();
         assert_eq!(err.abort_code(), Some(system_state_inner::E_BLOB_ID_INVALIDATED), "{err}");
 
@@ -152,10 +154,12 @@ async fn every_entry_point_through_the_client() {
             vec![],
         );
         let supply = |treasury: walrus_sui::ChainObject<ProtectedTreasury>| treasury.value.total_supply();
-        let before = supply(admin.get_raw_object(chain.info.treasury_object).await.unwrap().decode(&treasury_type).unwrap());
+        let before =
+            supply(admin.get_raw_object(chain.info.treasury_object).await.unwrap().decode(&treasury_type).unwrap());
         let admin_wal = admin.wal_balance(admin.address()).await.unwrap();
         admin.burn_wal(chain.info.treasury_object, 3 * WAL).await.unwrap();
-        let after = supply(admin.get_raw_object(chain.info.treasury_object).await.unwrap().decode(&treasury_type).unwrap());
+        let after =
+            supply(admin.get_raw_object(chain.info.treasury_object).await.unwrap().decode(&treasury_type).unwrap());
         assert_eq!(after, before - 3 * WAL);
         assert_eq!(admin.wal_balance(admin.address()).await.unwrap(), admin_wal - 3 * WAL);
 

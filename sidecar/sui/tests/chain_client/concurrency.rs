@@ -49,7 +49,8 @@ async fn eight_accounts_each_send_five_transactions_in_parallel() {
             })
             .collect();
         for (task, seed) in workers.into_iter().zip(&seeds) {
-            let (client, blob, storage, commitment) = task.await.unwrap().unwrap_or_else(|e| panic!("account {seed}: {e}"));
+            let (client, blob, storage, commitment) =
+                task.await.unwrap().unwrap_or_else(|e| panic!("account {seed}: {e}"));
             let blob = client.get_blob(blob).await.unwrap();
             assert_eq!(blob.value.blob_id, U256::from(commitment.blob_id()));
             assert_eq!(blob.value.certified_epoch, Some(1));

@@ -41,7 +41,15 @@ async fn the_stream_resumes_after_any_cursor() {
         let kinds: Vec<&str> = all.iter().map(|e| e.event.name()).collect();
         assert_eq!(
             kinds,
-            ["BlobRegistered", "BlobCertified", "BlobCertified", "BlobRegistered", "BlobDeleted", "InvalidBlobId", "EpochAdvanced"]
+            [
+                "BlobRegistered",
+                "BlobCertified",
+                "BlobCertified",
+                "BlobRegistered",
+                "BlobDeleted",
+                "InvalidBlobId",
+                "EpochAdvanced"
+            ]
         );
         assert!(all.windows(2).all(|w| w[0].cursor < w[1].cursor), "cursors increase");
         match (&all[0].event, &all[2].event, &all[4].event) {

@@ -150,11 +150,7 @@ impl TestChain {
         for &i in signers {
             bitmap[i / 8] |= 1 << (i % 8);
         }
-        Certificate {
-            signature: aggregate_signatures(&signatures).unwrap().to_vec(),
-            signers_bitmap: bitmap,
-            message,
-        }
+        Certificate { signature: aggregate_signatures(&signatures).unwrap().to_vec(), signers_bitmap: bitmap, message }
     }
 
     /// The certificate that certifies a permanent blob in `epoch`.
