@@ -159,16 +159,7 @@ fn validate_unsigned(
             Input::Pure(_) => None,
             Input::ImmutableOrOwned(reference) => {
                 let id = *reference.object_id();
-                if !seen.insert(id) {
-                    return Err(Rejection::DuplicateInput(id));
-                }
-                let object = current(store, id)?;
-                if object.version() != reference.version() {
-                    return Err(Rejection::StaleObject { id, given: reference.version(), current: object.version() });
-                }
-                if object.digest() != *reference.digest() {
-                    return Err(Rejection::DigestMismatch(id));
-                }
+                let object = load_referenced(store, &mut seen, reference)?;
                 let kind = match object.owner() {
                     Owner::Address(owner) if *owner == tx.sender => InputKind::Owned,
                     Owner::Immutable => InputKind::Immutable,
@@ -229,16 +220,7 @@ fn validate_unsigned(
     let mut balance = 0u128;
     for reference in &gas.objects {
         let id = *reference.object_id();
-        if !seen.insert(id) {
-            return Err(Rejection::DuplicateInput(id));
-        }
-        let object = current(store, id)?;
-        if object.version() != reference.version() {
-            return Err(Rejection::StaleObject { id, given: reference.version(), current: object.version() });
-        }
-        if object.digest() != *reference.digest() {
-            return Err(Rejection::DigestMismatch(id));
-        }
+        let object = load_referenced(store, &mut seen, reference)?;
         if *object.owner() != Owner::Address(tx.sender) {
             return Err(Rejection::NotUsable {
                 id,
@@ -259,6 +241,27 @@ fn validate_unsigned(
         )));
     }
     Ok((inputs, gas_objects))
+}
+
+/// The object a transaction references by id, version and digest: each object at most once per
+/// transaction, and only at its current version and digest.
+fn load_referenced(
+    store: &Store,
+    seen: &mut BTreeSet<Address>,
+    reference: &sui_sdk_types::ObjectReference,
+) -> Result<Object, Rejection> {
+    let id = *reference.object_id();
+    if !seen.insert(id) {
+        return Err(Rejection::DuplicateInput(id));
+    }
+    let object = current(store, id)?;
+    if object.version() != reference.version() {
+        return Err(Rejection::StaleObject { id, given: reference.version(), current: object.version() });
+    }
+    if object.digest() != *reference.digest() {
+        return Err(Rejection::DigestMismatch(id));
+    }
+    Ok(object)
 }
 
 fn current(store: &Store, id: Address) -> Result<Object, Rejection> {
