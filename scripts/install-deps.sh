@@ -5,11 +5,15 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 need_apt=()
-# RocksDB's bindings are generated with bindgen (libclang) and built with a C++ compiler.
+# RocksDB's bindings are generated with bindgen (libclang).
 if ! ls /usr/lib/llvm-*/lib/libclang.so* /usr/lib/*/libclang-[0-9]*.so* >/dev/null 2>&1; then
   need_apt+=(libclang-dev)
 fi
 command -v g++ >/dev/null 2>&1 || need_apt+=(g++)
+# RocksDB itself is linked from the system (.cargo/config.toml), not compiled.
+if [ ! -e /usr/include/rocksdb/c.h ] || [ -z "$(ls /usr/lib/librocksdb.so /usr/lib/*/librocksdb.so 2>/dev/null)" ]; then
+  need_apt+=(librocksdb-dev)
+fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing: ${need_apt[*]}"
   sudo_cmd=""

@@ -8,6 +8,9 @@ cd "$root"
 
 step() { printf '\n==> %s\n' "$*"; }
 
+# Incremental compilation only pays off on rebuilds; on a cold CI machine it costs time and disk.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+
 step "installing missing system packages"
 "$root/scripts/install-deps.sh"
 

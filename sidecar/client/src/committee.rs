@@ -80,4 +80,9 @@ impl CommitteeView {
     pub fn is_quorum(&self, shards: usize) -> bool {
         3 * shards > 2 * self.n_shards()
     }
+
+    /// The fewest shards that form a quorum.
+    pub fn quorum_shards(&self) -> usize {
+        2 * self.n_shards() / 3 + 1
+    }
 }

@@ -46,7 +46,7 @@ pub enum ClientError {
     },
     /// Too few nodes confirmed storage for a certificate.
     #[error(
-        "only {confirmed_shards} of {n_shards} shards confirmed storing blob {blob_id} (more than {need_shards} \
+        "only {confirmed_shards} of {n_shards} shards confirmed storing blob {blob_id} ({need_shards} \
          needed); the blob is registered but not certified: retry the store later. Failures: {}",
         list(.failures)
     )]
@@ -55,7 +55,7 @@ pub enum ClientError {
         blob_id: BlobId,
         /// Shards of the nodes that confirmed.
         confirmed_shards: usize,
-        /// Shards needed: more than this.
+        /// Shards needed for a certificate.
         need_shards: usize,
         /// All shards.
         n_shards: usize,

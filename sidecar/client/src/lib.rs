@@ -23,4 +23,4 @@ mod store;
 pub use client::{ClientLimits, WalrusClient};
 pub use committee::{CommitteeView, NodeHandle};
 pub use error::{ClientError, NodeFailure};
-pub use store::{BlobOnChain, StorageOnChain, StoreOptions, StoreOutcome};
+pub use store::{BlobOnChain, NoObserver, StorageOnChain, StoreObserver, StoreOptions, StoreOutcome, StoreStage};

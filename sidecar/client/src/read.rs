@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use tokio::task::JoinSet;
 use walrus_core::{BlobId, SliverKind, VerifiedRoots, decode};
-use walrus_node::client::{ClientError as NodeClientError, VerifiedSliver};
+use walrus_node::client::{ClientError as NodeClientError, VerifiedPair, VerifiedSliver};
 
 use crate::{ClientError, CommitteeView, NodeFailure, WalrusClient};
 
@@ -18,6 +18,11 @@ impl WalrusClient {
     }
 
     /// Reads blob `blob_id` from `committee`.
+    ///
+    /// Slivers are fetched from just enough nodes to decode (`n - 2f` slivers), and only the pair
+    /// metadata from the others (the decoder needs `n - f` verified roots), so a read moves about
+    /// the blob's size instead of twice it. A node that fails a sliver request is replaced by
+    /// asking one of the metadata-only nodes for its slivers.
     pub async fn read_blob_from(&self, committee: &CommitteeView, blob_id: &BlobId) -> Result<Vec<u8>, ClientError> {
         let config = committee.config;
         let n = config.n();
@@ -26,29 +31,60 @@ impl WalrusClient {
         // every reader of an inconsistently encoded blob gets the same answer.
         let need_roots = n - config.max_faulty();
 
+        // Start at a member derived from the blob id, so readers of different blobs spread their
+        // sliver requests over the committee.
+        let members = committee.nodes.len();
+        let start = usize::from(blob_id.0[0]) % members.max(1);
+        let order: Vec<usize> = (0..members).map(|i| (start + i) % members).collect();
+        let mut planned_shards = 0;
+        let mut full_first = Vec::new();
+        let mut metadata_only = Vec::new();
+        for &member in &order {
+            if planned_shards < need_slivers {
+                planned_shards += committee.nodes[member].n_shards();
+                full_first.push(member);
+            } else {
+                metadata_only.push(member);
+            }
+        }
+
         let permits = std::sync::Arc::new(tokio::sync::Semaphore::new(self.limits.read_concurrency));
         let mut requests = JoinSet::new();
-        for node in &committee.nodes {
-            let (node, blob_id, permits) = (node.clone(), *blob_id, permits.clone());
+        let spawn = |requests: &mut JoinSet<_>, member: usize, full: bool| {
+            let (node, blob_id, permits) = (committee.nodes[member].clone(), *blob_id, permits.clone());
             requests.spawn(async move {
                 let _permit = permits.acquire_owned().await;
-                (node.member, node.client.primary_slivers(&blob_id, &config).await)
+                let answer = if full {
+                    node.client.primary_slivers(&blob_id, &config).await.map(Answer::Slivers)
+                } else {
+                    node.client.primary_pair_metadata(&blob_id, &config).await.map(Answer::Pairs)
+                };
+                (member, full, answer)
             });
+        };
+        for &member in &full_first {
+            spawn(&mut requests, member, true);
         }
+        for &member in &metadata_only {
+            spawn(&mut requests, member, false);
+        }
+        // Members asked for metadata only, in order, as stand-ins for failed sliver requests.
+        let mut stand_ins = metadata_only.into_iter();
 
         let mut roots: Option<VerifiedRoots> = None;
         let mut slivers: BTreeMap<usize, Vec<u8>> = BTreeMap::new();
         let mut failures = Vec::new();
         let mut not_found = 0usize;
+        let mut failed_members = std::collections::BTreeSet::new();
         while let Some(joined) = requests.join_next().await {
-            let (member, result) = joined.map_err(|e| ClientError::Internal(format!("a read task failed: {e}")))?;
+            let (member, full, result) =
+                joined.map_err(|e| ClientError::Internal(format!("a read task failed: {e}")))?;
             let node = &committee.nodes[member];
             match result {
-                Ok(verified) => {
-                    accept(&mut roots, &mut slivers, verified, &config);
-                }
+                Ok(Answer::Slivers(verified)) => accept(&mut roots, &mut slivers, verified, &config),
+                Ok(Answer::Pairs(pairs)) => accept_pairs(&mut roots, pairs, &config),
                 Err(error) => {
-                    if is_not_found(&error) {
+                    if failed_members.insert(member) && is_not_found(&error) {
                         not_found += node.n_shards();
                     }
                     failures.push(NodeFailure {
@@ -56,6 +92,12 @@ impl WalrusClient {
                         network_address: node.network_address.clone(),
                         reason: error.to_string(),
                     });
+                    if full {
+                        // Replace the lost slivers with a stand-in's, unless it failed already.
+                        if let Some(next) = stand_ins.by_ref().find(|m| !failed_members.contains(m)) {
+                            spawn(&mut requests, next, true);
+                        }
+                    }
                 }
             }
             let have_roots = roots.as_ref().map_or(0, VerifiedRoots::len);
@@ -64,6 +106,13 @@ impl WalrusClient {
                 requests.abort_all();
                 let roots = roots.expect("slivers imply roots");
                 return self.decode(*blob_id, roots, slivers).await;
+            }
+            if requests.is_empty() && slivers.len() < need_slivers {
+                // Every answer is in, but failed sliver requests outnumbered the stand-ins
+                // launched so far: ask the remaining members that answered metadata only.
+                for next in stand_ins.by_ref().filter(|m| !failed_members.contains(m)) {
+                    spawn(&mut requests, next, true);
+                }
             }
         }
         if slivers.is_empty() && 3 * not_found > 2 * n {
@@ -94,6 +143,24 @@ impl WalrusClient {
         })
         .await
         .map_err(|e| ClientError::Internal(format!("the decoder task failed: {e}")))?
+    }
+}
+
+/// What a node answered.
+enum Answer {
+    /// Its primary slivers with their pair metadata.
+    Slivers(Vec<VerifiedSliver>),
+    /// Only its pairs' metadata.
+    Pairs(Vec<VerifiedPair>),
+}
+
+/// Adds a node's verified pair roots.
+fn accept_pairs(roots: &mut Option<VerifiedRoots>, pairs: Vec<VerifiedPair>, config: &walrus_core::EncodingConfig) {
+    for verified in pairs {
+        let roots = roots.get_or_insert_with(|| VerifiedRoots::new(*config, verified.commitment));
+        // Pairs of another commitment (impossible after verification against the blob id) or
+        // already known ones are skipped.
+        let _ = roots.insert(&verified.pair);
     }
 }
 

@@ -2,6 +2,8 @@
 
 use std::{sync::Arc, time::Duration};
 
+use bytes::Bytes;
+
 use serde::Serialize;
 use sui_sdk_types::Address;
 use tokio::sync::{Semaphore, mpsc};
@@ -146,6 +148,58 @@ impl StoreOutcome {
     }
 }
 
+/// A stage of a store, reported as it happens (for progress bars and logs).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StoreStage {
+    /// Encoding started.
+    Encoding {
+        /// Unencoded size.
+        size_bytes: u64,
+    },
+    /// The blob is encoded; its id is known.
+    Encoded {
+        /// The blob id.
+        blob_id: BlobId,
+        /// Encoded size (what storage is bought for).
+        encoded_size_bytes: u64,
+    },
+    /// The owner already has the blob certified long enough; nothing more happens.
+    Reused,
+    /// Buying storage and registering the blob on-chain.
+    Registering,
+    /// Uploading to the nodes; reported at the start and after every node's answer.
+    Uploading {
+        /// Nodes that confirmed.
+        confirmed_nodes: usize,
+        /// Nodes that failed.
+        failed_nodes: usize,
+        /// Nodes in the committee.
+        total_nodes: usize,
+        /// Shards of the confirming nodes.
+        confirmed_shards: usize,
+        /// Shards needed for a certificate (more than two thirds).
+        quorum_shards: usize,
+    },
+    /// Submitting the certificate on-chain.
+    Certifying,
+    /// Certified.
+    Done,
+}
+
+/// Receives [`StoreStage`]s. Called on the store's task: keep it quick.
+pub trait StoreObserver: Send + Sync {
+    /// The store reached `stage`.
+    fn on_stage(&self, stage: StoreStage);
+}
+
+/// Ignores every stage.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoObserver;
+
+impl StoreObserver for NoObserver {
+    fn on_stage(&self, _stage: StoreStage) {}
+}
+
 /// A node's confirmation, or why there is none.
 struct UploadResult {
     member: usize,
@@ -156,7 +210,7 @@ struct UploadResult {
 struct Prepared {
     commitment: BlobCommitment,
     encoded_size_bytes: u64,
-    bodies: Vec<Vec<u8>>,
+    bodies: Vec<Bytes>,
 }
 
 impl WalrusClient {
@@ -164,19 +218,32 @@ impl WalrusClient {
     /// certified on-chain; uploads to nodes that had not answered by then continue in the
     /// background for a bounded time.
     pub async fn store_blob(&self, data: Vec<u8>, options: StoreOptions) -> Result<StoreOutcome, ClientError> {
+        self.store_blob_observed(data, options, &NoObserver).await
+    }
+
+    /// [`Self::store_blob`], reporting each stage to `observer`.
+    pub async fn store_blob_observed(
+        &self,
+        data: Vec<u8>,
+        options: StoreOptions,
+        observer: &dyn StoreObserver,
+    ) -> Result<StoreOutcome, ClientError> {
         let size_bytes = data.len() as u64;
         if size_bytes > self.limits.max_blob_size_bytes {
             return Err(ClientError::BlobTooLarge { size_bytes, limit_bytes: self.limits.max_blob_size_bytes });
         }
         let info = self.chain.system_info().await?;
         let committee = CommitteeView::new(&info, &self.http)?;
+        observer.on_stage(StoreStage::Encoding { size_bytes });
         let prepared = self.prepare(data, &committee).await?;
         let blob_id = prepared.commitment.blob_id();
+        observer.on_stage(StoreStage::Encoded { blob_id, encoded_size_bytes: prepared.encoded_size_bytes });
         let min_end_epoch = info.epoch.saturating_add(options.epochs_ahead);
 
         if !options.force
             && let Some(existing) = self.certified_blob(blob_id, options.deletable, min_end_epoch).await?
         {
+            observer.on_stage(StoreStage::Reused);
             return Ok(StoreOutcome::AlreadyCertified {
                 blob_id,
                 object: existing.id,
@@ -186,6 +253,7 @@ impl WalrusClient {
 
         let cost_frost = u64::try_from(info.storage_cost_frost(prepared.encoded_size_bytes, options.epochs_ahead)?)
             .map_err(|_| ClientError::Internal("the storage cost exceeds u64".into()))?;
+        observer.on_stage(StoreStage::Registering);
         let blob =
             self.chain.reserve_and_register(&prepared.commitment, options.epochs_ahead, options.deletable).await?;
         let persistence = if options.deletable {
@@ -193,9 +261,11 @@ impl WalrusClient {
         } else {
             BlobPersistence::Permanent
         };
-        let certificate = self.upload(&committee, blob_id, persistence, prepared.bodies).await?;
+        let certificate = self.upload(&committee, blob_id, persistence, prepared.bodies, observer).await?;
+        observer.on_stage(StoreStage::Certifying);
         self.chain.certify_blob(blob.id(), &certificate).await?;
         let certified = self.chain.get_blob(blob.id()).await?;
+        observer.on_stage(StoreStage::Done);
         Ok(StoreOutcome::NewlyCreated {
             blob_object: BlobOnChain::from_object(&certified),
             encoded_size: prepared.encoded_size_bytes,
@@ -211,7 +281,8 @@ impl WalrusClient {
         tokio::task::spawn_blocking(move || {
             let encoded = encode(&config, &data, threads)?;
             let encoded_size_bytes = config.encoded_size_bytes(data.len() as u64)?;
-            let bodies = shard_ranges.into_iter().map(|shards| upload_body_for(&encoded, shards)).collect();
+            let bodies =
+                shard_ranges.into_iter().map(|shards| Bytes::from(upload_body_for(&encoded, shards))).collect();
             Ok(Prepared { commitment: encoded.metadata().commitment, encoded_size_bytes, bodies })
         })
         .await
@@ -246,7 +317,8 @@ impl WalrusClient {
         committee: &CommitteeView,
         blob_id: BlobId,
         persistence: BlobPersistence,
-        bodies: Vec<Vec<u8>>,
+        bodies: Vec<Bytes>,
+        observer: &dyn StoreObserver,
     ) -> Result<Certificate, ClientError> {
         let expected = StorageConfirmation { epoch: committee.epoch, blob_id, persistence }.to_bytes();
         let (sender, mut receiver) = mpsc::channel(committee.nodes.len().max(1));
@@ -278,6 +350,16 @@ impl WalrusClient {
         let mut signatures: Vec<(usize, [u8; SIGNATURE_BYTES])> = Vec::new();
         let mut confirmed_shards = 0;
         let mut failures = Vec::new();
+        let report = |confirmed_nodes: usize, failed_nodes: usize, confirmed_shards: usize| {
+            observer.on_stage(StoreStage::Uploading {
+                confirmed_nodes,
+                failed_nodes,
+                total_nodes: committee.nodes.len(),
+                confirmed_shards,
+                quorum_shards: committee.quorum_shards(),
+            });
+        };
+        report(0, 0, 0);
         while let Some(result) = receiver.recv().await {
             let node = &committee.nodes[result.member];
             let reason = match result.outcome {
@@ -290,6 +372,7 @@ impl WalrusClient {
                 Ok(signed) => {
                     signatures.push((node.member, signed.signature));
                     confirmed_shards += node.n_shards();
+                    report(signatures.len(), failures.len(), confirmed_shards);
                     if committee.is_quorum(confirmed_shards) {
                         return certificate(committee, signatures, expected);
                     }
@@ -299,11 +382,12 @@ impl WalrusClient {
             };
             tracing::warn!(member = node.member, address = %node.network_address, %reason, "upload failed");
             failures.push(NodeFailure { member: node.member, network_address: node.network_address.clone(), reason });
+            report(signatures.len(), failures.len(), confirmed_shards);
         }
         Err(ClientError::NotEnoughConfirmations {
             blob_id,
             confirmed_shards,
-            need_shards: 2 * committee.n_shards() / 3,
+            need_shards: committee.quorum_shards(),
             n_shards: committee.n_shards(),
             failures,
         })
@@ -331,7 +415,7 @@ struct UploadTask {
     node: NodeHandle,
     blob_id: BlobId,
     persistence: BlobPersistence,
-    body: Vec<u8>,
+    body: Bytes,
     attempts: u32,
     backoff: Duration,
 }

@@ -20,4 +20,4 @@ mod manifest;
 mod network;
 
 pub use manifest::{LocalOptions, Manifest, ManifestNode};
-pub use network::{LocalError, LocalNetwork};
+pub use network::{LocalError, LocalNetwork, deployment_of};

@@ -149,13 +149,7 @@ impl LocalNetwork {
             manifest.save(&data_dir)?;
         }
 
-        let info = chain.info().clone();
-        let deployment = Deployment {
-            wal_package: info.wal_package,
-            walrus_package: info.walrus_package,
-            system_object: info.system_object,
-            system_initial_shared_version: info.system_initial_shared_version,
-        };
+        let deployment = deployment_of(&chain);
         let user_key = load_key(&data_dir.join("client/sui.keystore"), manifest.user)?;
         write_client_config(
             &data_dir,
@@ -175,6 +169,7 @@ impl LocalNetwork {
                 protocol_key_path: dir.join("protocol.key"),
                 account_key_path: dir.join("account.key"),
                 chain_rpc_url: rpc_url.clone(),
+                deployment: Some(deployment.into()),
                 limits: NodeLimits::default(),
             };
             config.save(dir.join("node.yaml")).map_err(|e| component("a node's configuration")(&e))?;
@@ -289,6 +284,17 @@ impl LocalNetwork {
         if let Some(rpc) = self.rpc.take() {
             let _ = rpc.shutdown().await;
         }
+    }
+}
+
+/// Where genesis put the contracts of `chain`.
+pub fn deployment_of(chain: &LocalChain) -> Deployment {
+    let info = chain.info();
+    Deployment {
+        wal_package: info.wal_package,
+        walrus_package: info.walrus_package,
+        system_object: info.system_object,
+        system_initial_shared_version: info.system_initial_shared_version,
     }
 }
 

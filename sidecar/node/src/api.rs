@@ -480,8 +480,22 @@ async fn sliver(
     Ok(bcs_response(&SliverResponse { commitment, pair: pair.metadata, kind, sliver }))
 }
 
-/// `GET /v1/blobs/{blob_id}/slivers/primary`: every primary sliver the node stores.
-async fn primary_slivers(State(ctx): Ctx, Path(blob_id): Path<String>) -> ApiResult<Response> {
+/// Query of the primary slivers route.
+#[derive(Debug, Default, Deserialize)]
+struct PrimarySliversQuery {
+    /// Only the pair metadata, with empty slivers: a reader that has enough slivers from other
+    /// nodes still needs `n - f` verified roots.
+    #[serde(default)]
+    metadata_only: bool,
+}
+
+/// `GET /v1/blobs/{blob_id}/slivers/primary`: every primary sliver the node stores (or only
+/// their pair metadata).
+async fn primary_slivers(
+    State(ctx): Ctx,
+    Path(blob_id): Path<String>,
+    Query(query): Query<PrimarySliversQuery>,
+) -> ApiResult<Response> {
     let blob_id = parse_blob_id(&blob_id)?;
     let (view, _) = committee(&ctx)?;
     let stored = stored_pairs(&ctx, blob_id, &view).await?;
@@ -494,7 +508,8 @@ async fn primary_slivers(State(ctx): Ctx, Path(blob_id): Path<String>) -> ApiRes
         let mut out = Vec::new();
         for p in stored {
             if let Some(pair) = storage.pair(&blob_id, p)? {
-                out.push((pair.metadata, pair.primary));
+                let sliver = if query.metadata_only { Vec::new() } else { pair.primary };
+                out.push((pair.metadata, sliver));
             }
         }
         Ok(out)

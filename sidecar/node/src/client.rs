@@ -98,6 +98,15 @@ pub struct VerifiedSliver {
     pub sliver: Vec<u8>,
 }
 
+/// A sliver pair's metadata, verified against a blob id.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VerifiedPair {
+    /// The blob's commitment.
+    pub commitment: BlobCommitment,
+    /// The pair's metadata.
+    pub pair: SliverPairMetadata,
+}
+
 /// A client of one node.
 #[derive(Clone, Debug)]
 pub struct NodeClient {
@@ -196,8 +205,10 @@ impl NodeClient {
         &self,
         blob_id: &BlobId,
         persistence: &BlobPersistence,
-        body: Vec<u8>,
+        body: impl Into<bytes::Bytes>,
     ) -> Result<SignedMessage, ClientError> {
+        // `Bytes` so that retries resend the same buffer instead of copying the body.
+        let body: bytes::Bytes = body.into();
         let url = self.url(&format!("/v1/blobs/{blob_id}/slivers"));
         let request = self
             .http
@@ -270,6 +281,31 @@ impl NodeClient {
             .into_iter()
             .map(|(pair, sliver)| {
                 verify_pair_sliver(&url, blob_id, config, response.commitment, pair, SliverKind::Primary, sliver)
+            })
+            .collect()
+    }
+
+    /// The pair metadata of every primary sliver the node stores of `blob_id`, without the
+    /// slivers, each verified against the blob id (the commitment, then the pair's proof).
+    pub async fn primary_pair_metadata(
+        &self,
+        blob_id: &BlobId,
+        config: &EncodingConfig,
+    ) -> Result<Vec<VerifiedPair>, ClientError> {
+        let url = self.url(&format!("/v1/blobs/{blob_id}/slivers/primary"));
+        let request = self.http.get(&url).query(&[("metadata_only", "true")]).timeout(REQUEST_TIMEOUT);
+        let response: PrimarySliversResponse = self.bcs(request, &url, "primary pair metadata").await?;
+        let fail = |what: &'static str| {
+            let url = url.clone();
+            move |source| ClientError::Verification { url, what, source }
+        };
+        response.commitment.verify(blob_id).map_err(fail("a commitment"))?;
+        response
+            .slivers
+            .into_iter()
+            .map(|(pair, _)| {
+                pair.verify(config, &response.commitment).map_err(fail("pair metadata"))?;
+                Ok(VerifiedPair { commitment: response.commitment, pair })
             })
             .collect()
     }

@@ -7,6 +7,11 @@
 //! protocol_key_path: protocol.key # BLS12-381 key (hex secret scalar), mode 0600
 //! account_key_path: account.key   # Ed25519 Sui account key (keystore entry), mode 0600
 //! chain_rpc_url: http://127.0.0.1:9000
+//! deployment:                     # where the contracts are (`walrus node run` needs it)
+//!   wal_package: "0x…"
+//!   walrus_package: "0x…"
+//!   system_object: "0x…"
+//!   system_initial_shared_version: 1
 //! limits: { max_concurrent_requests: 256, ... } # optional, see NodeLimits
 //! ```
 //!
@@ -21,9 +26,10 @@ use std::{
 };
 
 use serde::{Deserialize, Serialize};
+use sui_sdk_types::Address;
 use walrus_contracts::ObjectId;
 use walrus_core::messages::ProtocolKeyPair;
-use walrus_sui::AccountKey;
+use walrus_sui::{AccountKey, Deployment};
 
 /// Key files are readable and writable by their owner only.
 pub const KEY_FILE_MODE: u32 = 0o600;
@@ -138,12 +144,62 @@ pub struct NodeConfig {
     pub account_key_path: PathBuf,
     /// The chain's gRPC URL.
     pub chain_rpc_url: String,
+    /// Where the contracts are on that chain. Optional only for nodes that follow an in-memory
+    /// chain (tests); `walrus node run` requires it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployment: Option<DeploymentConfig>,
     /// Limits.
     #[serde(default)]
     pub limits: NodeLimits,
 }
 
+/// The package and object ids of a Walrus deployment, as the node's YAML spells them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeploymentConfig {
+    /// Package id of the WAL coin package.
+    pub wal_package: Address,
+    /// Package id of the Walrus system package.
+    pub walrus_package: Address,
+    /// Object id of the shared `System` object.
+    pub system_object: Address,
+    /// Version at which `System` became shared.
+    pub system_initial_shared_version: u64,
+}
+
+impl From<Deployment> for DeploymentConfig {
+    fn from(d: Deployment) -> Self {
+        Self {
+            wal_package: d.wal_package,
+            walrus_package: d.walrus_package,
+            system_object: d.system_object,
+            system_initial_shared_version: d.system_initial_shared_version,
+        }
+    }
+}
+
+impl From<DeploymentConfig> for Deployment {
+    fn from(d: DeploymentConfig) -> Self {
+        Self {
+            wal_package: d.wal_package,
+            walrus_package: d.walrus_package,
+            system_object: d.system_object,
+            system_initial_shared_version: d.system_initial_shared_version,
+        }
+    }
+}
+
 impl NodeConfig {
+    /// The deployment, or an error saying how to add it.
+    pub fn deployment(&self, origin: &Path) -> Result<Deployment, ConfigError> {
+        self.deployment.map(Deployment::from).ok_or_else(|| ConfigError::Invalid {
+            path: origin.to_path_buf(),
+            reason: "it has no `deployment` (the package and System object ids); write one with \
+                     `walrus node config --client-config <client_config.toml>` or add the fields by hand"
+                .into(),
+        })
+    }
+
     /// Parses YAML; relative paths are resolved against `base_dir`.
     pub fn from_yaml(text: &str, base_dir: &Path, origin: &Path) -> Result<Self, ConfigError> {
         let mut config: Self = serde_yaml_ng::from_str(text)
@@ -301,6 +357,12 @@ mod tests {
             protocol_key_path: dir.join("protocol.key"),
             account_key_path: dir.join("account.key"),
             chain_rpc_url: "http://127.0.0.1:9000".into(),
+            deployment: Some(DeploymentConfig {
+                wal_package: Address::new([1; 32]),
+                walrus_package: Address::new([2; 32]),
+                system_object: Address::new([3; 32]),
+                system_initial_shared_version: 7,
+            }),
             limits: NodeLimits::default(),
         }
     }
@@ -321,6 +383,8 @@ mod tests {
         assert_eq!(parsed.data_dir, PathBuf::from("/etc/walrus/db"));
         assert_eq!(parsed.limits.request_timeout_ms, 5);
         assert_eq!(parsed.limits.max_concurrent_requests, NodeLimits::default().max_concurrent_requests);
+        assert!(parsed.deployment(Path::new("node.yaml")).unwrap_err().to_string().contains("walrus node config"));
+        assert_eq!(config.deployment(&path).unwrap().system_initial_shared_version, 7);
         let err = NodeConfig::from_yaml("node_id: 12\n", Path::new("."), Path::new("bad.yaml")).unwrap_err();
         assert!(err.to_string().contains("bad.yaml"), "{err}");
     }

@@ -96,7 +96,10 @@ pub fn document() -> Value {
             }},
             "/v1/blobs/{blob_id}/slivers/primary": { "get": {
                 "summary": "Every primary sliver this node stores of the blob, with pair metadata.",
-                "parameters": [blob_id_param()],
+                "parameters": [blob_id_param(),
+                    { "name": "metadata_only", "in": "query", "required": false,
+                      "description": "Only the pair metadata; the slivers are empty.",
+                      "schema": { "type": "boolean", "default": false } }],
                 "responses": with_errors(json!({ "200": binary("BCS PrimarySliversResponse.") }))
             }},
             "/v1/blobs/{blob_id}/slivers/{pair_index}/{kind}": { "get": {

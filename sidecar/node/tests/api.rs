@@ -58,6 +58,13 @@ async fn good_uploads_are_confirmed_and_reads_verify() {
             assert_eq!(secondary.sliver, encoded.secondary_sliver(config.secondary_index_of_pair(p)));
             assert_eq!(secondary.index, config.secondary_index_of_pair(p));
         }
+        // Metadata only: the same pairs, verified, without slivers.
+        let pairs = client.primary_pair_metadata(&blob_id, &config).await.unwrap();
+        let indices: Vec<u16> = pairs.iter().map(|p| p.pair.pair_index).collect();
+        assert_eq!(indices, net.shards(node).collect::<Vec<_>>());
+        for verified in &pairs {
+            assert_eq!(verified.pair, encoded.pair_metadata(usize::from(verified.pair.pair_index)));
+        }
         let status = client.status(&blob_id).await.unwrap();
         assert_eq!(status.status, BlobStatusKind::Registered);
         assert_eq!(status.stored_pairs, net.shards(node).collect::<Vec<_>>());

@@ -1,5 +1,6 @@
 //! `walrus bench encoding`: encode and decode throughput, peak memory, and the raw
 //! reed-solomon-simd bound for the same calls, as a table or JSON lines.
+//! `walrus bench network`: store and read throughput through a whole local network.
 
 use std::time::{Duration, Instant};
 
@@ -15,6 +16,8 @@ use crate::memory;
 pub enum BenchCommand {
     /// Encoding and decoding speed of the RedStuff core.
     Encoding(EncodingArgs),
+    /// Store and read speed through a local network started for the run (chain, nodes, client).
+    Network(crate::bench_network::NetworkArgs),
 }
 
 /// Options of `walrus bench encoding`.
@@ -54,10 +57,11 @@ struct Row {
 pub fn run(command: BenchCommand) -> Result<()> {
     match command {
         BenchCommand::Encoding(args) => encoding(args),
+        BenchCommand::Network(args) => crate::bench_network::run(args),
     }
 }
 
-fn parse_size(text: &str) -> Result<u64> {
+pub(crate) fn parse_size(text: &str) -> Result<u64> {
     let t = text.trim();
     let (digits, unit) = t.split_at(t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len()));
     let value: u64 = digits.parse().with_context(|| format!("size {text:?} does not start with a number"))?;
@@ -72,7 +76,7 @@ fn parse_size(text: &str) -> Result<u64> {
 }
 
 /// Deterministic pseudo-random bytes (xorshift), so runs are comparable.
-fn blob_bytes(size: usize) -> Vec<u8> {
+pub(crate) fn blob_bytes(size: usize) -> Vec<u8> {
     let mut state = 0x9E37_79B9_7F4A_7C15u64;
     let mut out = Vec::with_capacity(size);
     while out.len() < size {
@@ -85,11 +89,11 @@ fn blob_bytes(size: usize) -> Vec<u8> {
     out
 }
 
-fn mb_per_s(bytes: u64, time: Duration) -> f64 {
+pub(crate) fn mb_per_s(bytes: u64, time: Duration) -> f64 {
     bytes as f64 / 1e6 / time.as_secs_f64()
 }
 
-fn median(mut values: Vec<Duration>) -> Duration {
+pub(crate) fn median(mut values: Vec<Duration>) -> Duration {
     values.sort();
     values[values.len() / 2]
 }
@@ -183,7 +187,7 @@ fn measure(config: &EncodingConfig, blob: &[u8], threads: usize, runs: usize) ->
     })
 }
 
-fn human(bytes: u64) -> String {
+pub(crate) fn human(bytes: u64) -> String {
     match bytes {
         b if b >= 1 << 30 && b % (1 << 30) == 0 => format!("{}GiB", b >> 30),
         b if b >= 1 << 20 && b % (1 << 20) == 0 => format!("{}MiB", b >> 20),

@@ -2,12 +2,12 @@
 //! `delete`, `wallet`. Each prints for people, or JSON with `--json`.
 
 use std::{
-    io::{IsTerminal, Write},
+    io::Write,
     path::{Path, PathBuf},
     str::FromStr,
-    time::Instant,
 };
 
+use crate::progress::StoreProgress;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
 use serde_json::json;
@@ -270,25 +270,14 @@ pub fn store(client_args: &ClientArgs, args: StoreArgs) -> Result<()> {
     let files = expand(&args.files)?;
     let ctx = connect(client_args)?;
     let options = StoreOptions { epochs_ahead: args.epochs, deletable: args.deletable, force: args.force };
-    let interactive = std::io::stderr().is_terminal() && !ctx.json;
     let mut results = Vec::new();
     ctx.runtime.block_on(async {
         for path in &files {
             let data = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-            let size = data.len();
-            if interactive {
-                eprint!("storing {} ({size} bytes): encoding, registering, uploading, certifying... ", path.display());
-                let _ = std::io::stderr().flush();
-            }
-            let started = Instant::now();
-            let outcome = ctx
-                .client
-                .store_blob(data, options)
-                .await
-                .with_context(|| format!("cannot store {}", path.display()))?;
-            if interactive {
-                eprintln!("done in {:.2?}", started.elapsed());
-            }
+            let progress = StoreProgress::new(&path.display().to_string(), ctx.json);
+            let outcome = ctx.client.store_blob_observed(data, options, &progress).await;
+            progress.finish();
+            let outcome = outcome.with_context(|| format!("cannot store {}", path.display()))?;
             results.push((path.clone(), outcome));
         }
         anyhow::Ok(())

@@ -5,11 +5,14 @@ use anyhow::Result;
 use clap::{Parser, Subcommand};
 
 mod bench;
+mod bench_network;
 mod chain_cmd;
 mod client_cmd;
 mod daemon_cmd;
 mod local_cmd;
 mod memory;
+mod node_cmd;
+mod progress;
 
 use client_cmd::ClientArgs;
 
@@ -54,6 +57,9 @@ enum Command {
     Aggregator(daemon_cmd::DaemonArgs),
     /// Run a whole network on this machine: chain, storage nodes, publisher/aggregator.
     Local(local_cmd::LocalArgs),
+    /// Run a storage node, generate its keys, write its configuration.
+    #[command(subcommand)]
+    Node(node_cmd::NodeCommand),
     /// Run the embedded local chain.
     Chain {
         /// What to do.
@@ -83,6 +89,7 @@ fn main() -> Result<()> {
         Command::Aggregator(args) => daemon_cmd::run(client, args, daemon_cmd::Role::Aggregator),
         Command::Local(args) => local_cmd::run(args),
         Command::Chain { command } => chain_cmd::run(command),
+        Command::Node(command) => node_cmd::run(command, client.json),
         Command::Bench(command) => bench::run(command),
     }
 }

@@ -75,6 +75,7 @@ impl TestNetwork {
                 protocol_key_path: dir.path().join("protocol.key"),
                 account_key_path: dir.path().join("account.key"),
                 chain_rpc_url: "http://127.0.0.1:1".into(),
+                deployment: None,
                 limits: test_limits(),
             };
             let key = generate_protocol_key(&config.protocol_key_path).unwrap();

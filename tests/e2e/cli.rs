@@ -1,0 +1,129 @@
+//! The `walrus` CLI against a local network: store (with a glob), read, blob-status,
+//! list-blobs, info, extend, delete, wallet, and errors that say what to do.
+
+use std::{path::Path, process::Output};
+
+use serde_json::Value;
+use walrus_e2e::{blob_bytes, start_network, walrus_binary};
+
+/// Runs `walrus --config <config> <args>` off the async runtime; bounded by the CLI's own
+/// timeouts and the test's.
+async fn walrus(config: &Path, args: &[&str]) -> Output {
+    let mut command = tokio::process::Command::new(walrus_binary());
+    command.arg("--config").arg(config).args(args).kill_on_drop(true);
+    tokio::time::timeout(walrus_e2e::STEP_TIMEOUT, command.output())
+        .await
+        .unwrap_or_else(|_| panic!("walrus {args:?} finished in time"))
+        .expect("the walrus binary runs")
+}
+
+/// Runs a command that must succeed and print JSON.
+async fn walrus_json(config: &Path, args: &[&str]) -> Value {
+    let output = walrus(config, args).await;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "walrus {args:?} failed: {stderr}");
+    serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("walrus {args:?} printed no JSON ({e}): {stdout}"))
+}
+
+/// Runs a command that must fail; returns its stderr.
+async fn walrus_fails(config: &Path, args: &[&str]) -> String {
+    let output = walrus(config, args).await;
+    assert!(!output.status.success(), "walrus {args:?} should fail");
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_cli_stores_reads_and_manages_blobs() {
+    let dir = tempfile::tempdir().unwrap();
+    let network = start_network(&dir.path().join("network"), 4, 2).await;
+    let config = network.client_config_path();
+    let files = dir.path().join("files");
+    std::fs::create_dir_all(&files).unwrap();
+    let contents = [blob_bytes(100_000, 1), blob_bytes(3, 2)];
+    std::fs::write(files.join("a.bin"), &contents[0]).unwrap();
+    std::fs::write(files.join("b.bin"), &contents[1]).unwrap();
+    std::fs::write(files.join("note.txt"), b"not matched").unwrap();
+
+    // Store two files through a glob the CLI expands itself.
+    let pattern = format!("{}/*.bin", files.display());
+    let stored = walrus_json(&config, &["store", &pattern, "--epochs", "2", "--json"]).await;
+    let stored = stored.as_array().expect("one entry per file");
+    assert_eq!(stored.len(), 2, "{stored:?}");
+    let mut blobs = Vec::new();
+    for (entry, data) in stored.iter().zip(&contents) {
+        let object = &entry["blobStoreResult"]["newlyCreated"]["blobObject"];
+        assert_eq!(object["size"].as_u64(), Some(data.len() as u64), "{entry}");
+        assert!(object["certifiedEpoch"].is_u64(), "certified: {entry}");
+        let blob_id = object["blobId"].as_str().unwrap().to_string();
+        let object_id = object["id"].as_str().unwrap().to_string();
+        blobs.push((blob_id, object_id, data.clone()));
+    }
+
+    // Read each back to a file; every byte matches.
+    for (blob_id, _, data) in &blobs {
+        let out = dir.path().join(format!("{blob_id}.out"));
+        let output = walrus(&config, &["read", blob_id, "-o", out.to_str().unwrap()]).await;
+        assert!(output.status.success(), "read: {}", String::from_utf8_lossy(&output.stderr));
+        assert!(std::fs::read(&out).unwrap() == *data, "blob {blob_id} reads back");
+    }
+    // And to stdout.
+    let output = walrus(&config, &["read", &blobs[1].0]).await;
+    assert_eq!(output.stdout, blobs[1].2);
+
+    // The nodes report it certified, with the end epoch; the file form computes the same id.
+    let status = walrus_json(&config, &["blob-status", &blobs[0].0, "--json"]).await;
+    assert_eq!(status["status"], "certified", "{status}");
+    assert_eq!(status["nShards"], 8);
+    let end_epoch = status["endEpoch"].as_u64().unwrap();
+    let a_path = files.join("a.bin");
+    let by_file = walrus_json(&config, &["blob-status", "--file", a_path.to_str().unwrap(), "--json"]).await;
+    assert_eq!(by_file["blobId"], blobs[0].0.as_str());
+
+    // Storing again reuses the certified blob.
+    let again = walrus_json(&config, &["store", a_path.to_str().unwrap(), "--epochs", "1", "--json"]).await;
+    assert_eq!(again[0]["blobStoreResult"]["alreadyCertified"]["blobId"], blobs[0].0.as_str(), "{again}");
+
+    let listed = walrus_json(&config, &["list-blobs", "--json"]).await;
+    let listed_ids: Vec<&str> = listed.as_array().unwrap().iter().map(|b| b["blobId"].as_str().unwrap()).collect();
+    for (blob_id, _, _) in &blobs {
+        assert!(listed_ids.contains(&blob_id.as_str()), "{blob_id} listed in {listed}");
+    }
+
+    let info = walrus_json(&config, &["info", "--json"]).await;
+    assert_eq!(info["nShards"], 8);
+    assert_eq!(info["committee"].as_array().unwrap().len(), 4);
+    assert!(info["usedCapacityBytes"].as_u64().unwrap() > 0, "{info}");
+
+    // Extend by two epochs.
+    let extended = walrus_json(&config, &["extend", "--blob-obj-id", &blobs[0].1, "--epochs", "2", "--json"]).await;
+    assert_eq!(extended["storage"]["endEpoch"].as_u64(), Some(end_epoch + 2), "{extended}");
+
+    // A deletable blob can be deleted; a permanent one cannot.
+    let c_path = files.join("c.bin");
+    std::fs::write(&c_path, blob_bytes(5000, 3)).unwrap();
+    let deletable = walrus_json(&config, &["store", c_path.to_str().unwrap(), "--deletable", "--json"]).await;
+    let deletable_id =
+        deletable[0]["blobStoreResult"]["newlyCreated"]["blobObject"]["id"].as_str().unwrap().to_string();
+    let deleted = walrus_json(&config, &["delete", "--blob-obj-id", &deletable_id, "--json"]).await;
+    assert_eq!(deleted["deleted"], deletable_id.as_str(), "{deleted}");
+    let refused = walrus_fails(&config, &["delete", "--blob-obj-id", &blobs[0].1]).await;
+    assert!(refused.contains("deletable"), "{refused}");
+
+    let balance = walrus_json(&config, &["wallet", "balance", "--json"]).await;
+    assert!(balance["walFrost"].as_u64().unwrap() > 0, "{balance}");
+
+    // Errors say what was wrong.
+    let bad_id = walrus_fails(&config, &["read", "not-a-blob-id"]).await;
+    assert!(bad_id.contains("is not a blob id"), "{bad_id}");
+    let missing = walrus_fails(&config, &["store", dir.path().join("missing.bin").to_str().unwrap()]).await;
+    assert!(missing.contains("cannot read"), "{missing}");
+    let no_match = walrus_fails(&config, &["store", &format!("{}/*.none", files.display())]).await;
+    assert!(no_match.contains("no file matches"), "{no_match}");
+    let unknown_blob = walrus_fails(&config, &["read", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"]).await;
+    assert!(unknown_blob.contains("not stored"), "{unknown_blob}");
+    let no_config = walrus_fails(&dir.path().join("absent.toml"), &["info"]).await;
+    assert!(no_config.contains("walrus local"), "{no_config}");
+
+    network.shutdown().await;
+}
