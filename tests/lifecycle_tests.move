@@ -162,7 +162,7 @@ fun full_lifecycle() {
     test_utils::advance_epoch(&mut system, &cap);
     assert_eq!(system.epoch(), 2);
     assert_eq!(system.rewards_value(), 6_000);
-    let rewards = system.withdraw_rewards(&cap, scenario.ctx());
+    let rewards = test_utils::withdraw_rewards(&mut system, scenario.ctx());
     assert_eq!(rewards.value(), 6_000);
     transfer::public_transfer(rewards, ADMIN);
     scenario.return_to_sender(cap);

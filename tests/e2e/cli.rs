@@ -1,15 +1,15 @@
 //! The `walrus` CLI against a local network: store (with a glob), read, blob-status,
-//! list-blobs, info, extend, delete, wallet, and errors that say what to do.
+//! list-blobs, info, extend, delete, attributes, share, wallet, and errors that say what to do.
 
 use std::{path::Path, process::Output};
 
 use serde_json::Value;
-use walrus_e2e::{blob_bytes, start_network, walrus_binary};
+use walrus_e2e::{blob_bytes, start_network};
 
 /// Runs `walrus --config <config> <args>` off the async runtime; bounded by the CLI's own
 /// timeouts and the test's.
 async fn walrus(config: &Path, args: &[&str]) -> Output {
-    let mut command = tokio::process::Command::new(walrus_binary());
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_walrus"));
     command.arg("--config").arg(config).args(args).kill_on_drop(true);
     tokio::time::timeout(walrus_e2e::STEP_TIMEOUT, command.output())
         .await
@@ -109,6 +109,30 @@ async fn the_cli_stores_reads_and_manages_blobs() {
     assert_eq!(deleted["deleted"], deletable_id.as_str(), "{deleted}");
     let refused = walrus_fails(&config, &["delete", "--blob-obj-id", &blobs[0].1]).await;
     assert!(refused.contains("deletable"), "{refused}");
+
+    // Attributes: set, read back through the CLI and as the aggregator's content type, remove.
+    let object_b = blobs[1].1.clone();
+    let set = ["set-blob-attribute", "--blob-obj-id", &object_b, "content-type=text/plain", "owner=cli", "--json"];
+    walrus_json(&config, &set).await;
+    let attributes = walrus_json(&config, &["get-blob-attribute", "--blob-obj-id", &object_b, "--json"]).await;
+    assert_eq!(attributes["attributes"]["content-type"], "text/plain", "{attributes}");
+    assert_eq!(attributes["attributes"]["owner"], "cli", "{attributes}");
+    let url = format!("{}/v1/blobs/by-object-id/{object_b}", network.daemon_url());
+    let response = reqwest::get(&url).await.unwrap();
+    assert_eq!(response.headers()["content-type"], "text/plain");
+    assert!(response.bytes().await.unwrap() == blobs[1].2);
+    walrus_json(&config, &["remove-blob-attribute", "--blob-obj-id", &object_b, "owner", "--json"]).await;
+    let missing_key = walrus_fails(&config, &["get-blob-attribute", "--blob-obj-id", &object_b, "owner"]).await;
+    assert!(missing_key.contains("has no attribute `owner`"), "{missing_key}");
+    let bad_pair = walrus_fails(&config, &["set-blob-attribute", "--blob-obj-id", &object_b, "novalue"]).await;
+    assert!(bad_pair.contains("KEY=VALUE"), "{bad_pair}");
+
+    // Sharing wraps the blob into a funded shared object; the owner no longer lists it.
+    let shared = walrus_json(&config, &["share", "--blob-obj-id", &object_b, "--amount", "2", "--json"]).await;
+    assert_eq!(shared["fundsFrost"], 2_000_000_000u64, "{shared}");
+    assert!(shared["sharedBlobObjectId"].is_string(), "{shared}");
+    let listed = walrus_json(&config, &["list-blobs", "--json"]).await;
+    assert!(!listed.to_string().contains(&blobs[1].0), "a shared blob is not owned: {listed}");
 
     let balance = walrus_json(&config, &["wallet", "balance", "--json"]).await;
     assert!(balance["walFrost"].as_u64().unwrap() > 0, "{balance}");

@@ -7,20 +7,6 @@ use walrus_local::{LocalNetwork, LocalOptions};
 /// Bound on any single end-to-end operation, so a hung network fails the test instead of CI.
 pub const STEP_TIMEOUT: Duration = Duration::from_secs(120);
 
-/// The `walrus` binary of this build (`cargo test --workspace` builds it beside the tests).
-pub fn walrus_binary() -> std::path::PathBuf {
-    let test_exe = std::env::current_exe().expect("the test knows its path");
-    // target/<profile>/deps/<test> -> target/<profile>/walrus
-    let profile_dir = test_exe.parent().and_then(|deps| deps.parent()).expect("tests run from target/<profile>/deps");
-    let binary = profile_dir.join(format!("walrus{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        binary.exists(),
-        "{} does not exist; build it first with `cargo build -p walrus` (`cargo test --workspace` does)",
-        binary.display()
-    );
-    binary
-}
-
 /// Deterministic pseudo-random bytes (no RNG dependency; reproducible failures).
 pub fn blob_bytes(size: usize, seed: u64) -> Vec<u8> {
     let mut state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;

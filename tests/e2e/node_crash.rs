@@ -8,7 +8,7 @@ use tokio::{process::Child, task::JoinSet};
 use walrus_chain::{Faucet, FaucetConfig, GenesisConfig, GenesisMember, LocalChain};
 use walrus_contracts::ObjectId;
 use walrus_core::{BlobId, EncodingConfig, encode, messages::BlobPersistence};
-use walrus_e2e::{STEP_TIMEOUT, blob_bytes, walrus_binary};
+use walrus_e2e::{STEP_TIMEOUT, blob_bytes};
 use walrus_node::{
     NodeClient, NodeConfig, NodeLimits,
     config::{generate_account_key, generate_protocol_key},
@@ -35,7 +35,7 @@ struct NodeProcess {
 
 impl NodeProcess {
     async fn spawn(config_path: &Path, address: SocketAddr) -> Self {
-        let child = tokio::process::Command::new(walrus_binary())
+        let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_walrus"))
             .args(["node", "run", "--config"])
             .arg(config_path)
             .stdout(Stdio::null())
@@ -95,6 +95,8 @@ async fn start(dir: &Path) -> ProcessNetwork {
             public_key: protocol_key.public_key().to_vec(),
             network_address: address.to_string(),
             shards: 1,
+            stake_frost: walrus_chain::genesis::DEFAULT_GENESIS_STAKE_FROST,
+            operator: None,
         });
         prepared.push((node_dir, node_id, address));
     }
@@ -108,6 +110,7 @@ async fn start(dir: &Path) -> ProcessNetwork {
         write_price_per_unit_size: 1,
         total_capacity_size: 1 << 40,
         max_epochs_ahead: 10,
+        epoch_duration_ms: walrus_chain::genesis::DEFAULT_EPOCH_DURATION_MS,
     };
     let chain = Arc::new(LocalChain::open(&dir.join("chain"), &genesis).unwrap());
     let faucet = Faucet::new(chain.clone(), admin.private_key().clone(), FaucetConfig::default());

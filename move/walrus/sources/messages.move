@@ -16,6 +16,8 @@ use sui::bcs::{Self, BCS};
 const INTENT_STORAGE_CONFIRMATION: u8 = 0;
 /// Intent type of an invalid-blob-id attestation ("this blob id's encoding is inconsistent").
 const INTENT_INVALID_BLOB_ID: u8 = 1;
+/// Intent type of a proof of possession ("I hold the secret key of this BLS public key").
+const INTENT_PROOF_OF_POSSESSION: u8 = 2;
 /// The only intent version so far.
 const INTENT_VERSION: u8 = 0;
 /// Application id of Walrus messages.
@@ -129,6 +131,23 @@ public fun invalid_blob_id_epoch(self: &InvalidBlobIdMessage): u32 {
 /// Blob id the attestation declares invalid.
 public fun invalid_blob_id_blob_id(self: &InvalidBlobIdMessage): u256 {
     self.blob_id
+}
+
+/// The message a storage node signs with its BLS key to prove that it holds the secret key
+/// (`staking::register_candidate` checks it): `[2, 0, 3] ++ epoch (u32 LE) ++ sender (32-byte
+/// address) ++ public_key (the 48 compressed bytes, no length prefix)`, 87 bytes for a valid
+/// key. The sender binds the proof to the account registering, so a proof cannot be replayed
+/// to register someone else's key; the epoch binds it to the registration's epoch.
+public fun proof_of_possession_message(
+    epoch: u32,
+    sender: address,
+    public_key: vector<u8>,
+): vector<u8> {
+    let mut bytes = vector[INTENT_PROOF_OF_POSSESSION, INTENT_VERSION, APP_ID];
+    bytes.append(bcs::to_bytes(&epoch));
+    bytes.append(bcs::to_bytes(&sender));
+    bytes.append(public_key);
+    bytes
 }
 
 /// Reads and checks the intent, returns the epoch.

@@ -8,11 +8,11 @@
 /// Contention: registering, certifying, extending with an owned `Storage` and deleting take the
 /// `System` by immutable reference, so blob operations of different users never conflict on it
 /// and run in parallel. Only buying storage or extending with WAL (they update the per-epoch
-/// accounts), proving a blob id invalid (rare), and epoch operations take it mutably.
+/// accounts), proving a blob id invalid (rare), and epoch changes (`staking`) take it mutably.
 module walrus::system;
 
 use std::string::String;
-use sui::{balance::Balance, coin::{Self, Coin}, dynamic_field};
+use sui::{balance::Balance, coin::Coin, dynamic_field};
 use wal::wal::WAL;
 use walrus::{
     blob::Blob,
@@ -40,7 +40,8 @@ public struct InitCap has key {
     id: UID,
 }
 
-/// Authority over epoch changes until the staking contract takes over.
+/// Returned by `create`; `staking::create` consumes it to create the one staking object that
+/// drives the system's epochs.
 public struct AdminCap has key, store {
     id: UID,
 }
@@ -185,30 +186,44 @@ public fun invalidate_blob_id(
     self.inner_mut().invalidate_blob_id(signature, signers_bitmap, message)
 }
 
-// === Epochs (placeholder) ===
+// === Epochs (driven by `staking`) ===
 
-/// Ends the current epoch and starts the next one with a new committee (same parallel vectors as
-/// `create`, same total shards). The finished epoch's storage fund moves to the rewards balance.
-/// Emits `EpochAdvanced`. Aborts: `EWrongVersion`, then as `system_state_inner::advance_epoch`.
-///
-/// PLACEHOLDER: an administrator drives epochs for now. The staking and epoch-change state
-/// machine (committee selection by stake, node-signed epoch-sync, reward distribution) will
-/// replace this function and `withdraw_rewards`.
-public fun advance_epoch(
+/// Ends the current epoch and starts the next one with `committee` (same total shards) and the
+/// given prices and capacity. The finished epoch's storage fund moves to the rewards balance.
+/// Emits `EpochAdvanced`. Aborts: `EWrongVersion`, `system_state_inner::EShardCountMismatch`.
+/// Only `staking::initiate_epoch_change` calls it.
+public(package) fun advance_epoch(
     self: &mut System,
-    _: &AdminCap,
-    node_ids: vector<ID>,
-    public_keys: vector<vector<u8>>,
-    network_addresses: vector<String>,
-    shard_counts: vector<u16>,
+    committee: Committee,
+    storage_price_per_unit_size: u64,
+    write_price_per_unit_size: u64,
+    total_capacity_size: u64,
 ) {
-    self.inner_mut().advance_epoch(node_ids, public_keys, network_addresses, shard_counts)
+    self
+        .inner_mut()
+        .advance_epoch(
+            committee,
+            storage_price_per_unit_size,
+            write_price_per_unit_size,
+            total_capacity_size,
+        )
 }
 
-/// Takes the rewards of finished epochs, for the administrator to pay the nodes. PLACEHOLDER,
-/// like `advance_epoch`. Aborts: `EWrongVersion`.
-public fun withdraw_rewards(self: &mut System, _: &AdminCap, ctx: &mut TxContext): Coin<WAL> {
-    coin::from_balance(self.inner_mut().withdraw_rewards(), ctx)
+/// Takes the rewards of finished epochs, for `staking` to distribute. Aborts: `EWrongVersion`.
+public(package) fun withdraw_rewards(self: &mut System): Balance<WAL> {
+    self.inner_mut().withdraw_rewards()
+}
+
+/// Records the staking object that drives the epochs. Aborts: `EWrongVersion`.
+public(package) fun set_staking_object_id(self: &mut System, staking_object_id: ID) {
+    self.inner_mut().set_staking_object_id(staking_object_id)
+}
+
+/// Consumes the administrator's capability (`staking::create` takes it, so that exactly one
+/// staking object drives the system).
+public(package) fun destroy_admin_cap(cap: AdminCap) {
+    let AdminCap { id } = cap;
+    id.delete();
 }
 
 // === Accessors ===
@@ -270,6 +285,11 @@ public fun is_blob_id_invalid(self: &System, blob_id: u256): bool {
     self.inner().is_blob_id_invalid(blob_id)
 }
 
+/// The shared `staking::Staking` object that drives the epochs, once created.
+public fun staking_object_id(self: &System): Option<ID> {
+    self.inner().staking_object_id()
+}
+
 fun inner(self: &System): &SystemStateInnerV1 {
     assert!(self.version == VERSION, EWrongVersion);
     dynamic_field::borrow(&self.id, VERSION)
@@ -283,6 +303,34 @@ fun inner_mut(self: &mut System): &mut SystemStateInnerV1 {
 #[test_only]
 public fun init_for_testing(ctx: &mut TxContext) {
     init(ctx)
+}
+
+#[test_only]
+/// Advances one epoch with a committee built from the vectors (contiguous shards), keeping the
+/// prices and capacity: for tests of the storage protocol that need epochs without staking.
+public fun advance_epoch_for_testing(
+    self: &mut System,
+    node_ids: vector<ID>,
+    public_keys: vector<vector<u8>>,
+    network_addresses: vector<String>,
+    shard_counts: vector<u16>,
+) {
+    let committee = walrus::bls_aggregate::new_committee(
+        node_ids,
+        public_keys,
+        network_addresses,
+        shard_counts,
+    );
+    let storage_price = self.storage_price_per_unit_size();
+    let write_price = self.write_price_per_unit_size();
+    let capacity = self.total_capacity_size();
+    self.advance_epoch(committee, storage_price, write_price, capacity);
+}
+
+#[test_only]
+/// Takes the rewards of finished epochs, for tests without staking.
+public fun withdraw_rewards_for_testing(self: &mut System, ctx: &mut TxContext): Coin<WAL> {
+    sui::coin::from_balance(self.withdraw_rewards(), ctx)
 }
 
 #[test_only]

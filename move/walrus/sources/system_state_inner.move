@@ -62,6 +62,8 @@ public struct SystemStateInnerV1 has store {
     rewards: Balance<WAL>,
     /// Blob ids proven invalid, with the epoch in which they were.
     invalid_blob_ids: Table<u256, u32>,
+    /// The shared `staking::Staking` object that drives this system's epochs, once created.
+    staking_object_id: Option<ID>,
 }
 
 /// A new system state at epoch 1. Checks, in order: `encoding::EInvalidShardCount`,
@@ -99,6 +101,7 @@ public(package) fun create(
         future_accounting: storage_accounting::new(GENESIS_EPOCH, max_epochs_ahead),
         rewards: balance::zero(),
         invalid_blob_ids: table::new(ctx),
+        staking_object_id: option::none(),
     }
 }
 
@@ -257,35 +260,37 @@ public(package) fun invalidate_blob_id(
 
 // === Epochs ===
 
-/// Moves to the next epoch with a new committee: the finished epoch's funds move to the rewards
-/// balance and its account is reused for the epoch `max_epochs_ahead` ahead. Checks the committee
-/// (`bls_aggregate::EInvalidCommittee`, `sui::group_ops`), then `EShardCountMismatch`. Emits
-/// `EpochAdvanced`.
+/// Moves to the next epoch with `committee` and the given prices and capacity: the finished
+/// epoch's funds move to the rewards balance and its account is reused for the epoch
+/// `max_epochs_ahead` ahead. Checks `EShardCountMismatch`. Emits `EpochAdvanced`. Called by the
+/// staking contract at the epoch change.
 public(package) fun advance_epoch(
     self: &mut SystemStateInnerV1,
-    node_ids: vector<ID>,
-    public_keys: vector<vector<u8>>,
-    network_addresses: vector<String>,
-    shard_counts: vector<u16>,
+    committee: Committee,
+    storage_price_per_unit_size: u64,
+    write_price_per_unit_size: u64,
+    total_capacity_size: u64,
 ) {
-    let committee = bls_aggregate::new_committee(
-        node_ids,
-        public_keys,
-        network_addresses,
-        shard_counts,
-    );
     assert!(committee.n_shards() == self.n_shards, EShardCountMismatch);
     let released = self.future_accounting.advance();
     let released_funds = released.value();
     self.rewards.join(released);
     self.epoch = self.epoch + 1;
     self.committee = committee;
+    self.storage_price_per_unit_size = storage_price_per_unit_size;
+    self.write_price_per_unit_size = write_price_per_unit_size;
+    self.total_capacity_size = total_capacity_size;
     events::emit_epoch_advanced(self.epoch, released_funds);
 }
 
-/// Takes all accumulated rewards.
+/// Takes all accumulated rewards (for the staking contract to distribute).
 public(package) fun withdraw_rewards(self: &mut SystemStateInnerV1): Balance<WAL> {
     self.rewards.withdraw_all()
+}
+
+/// Records the staking object that drives the epochs (once, at its creation).
+public(package) fun set_staking_object_id(self: &mut SystemStateInnerV1, staking_object_id: ID) {
+    self.staking_object_id = option::some(staking_object_id);
 }
 
 // === Accessors ===
@@ -335,6 +340,10 @@ public(package) fun is_blob_id_invalid(self: &SystemStateInnerV1, blob_id: u256)
     self.invalid_blob_ids.contains(blob_id)
 }
 
+public(package) fun staking_object_id(self: &SystemStateInnerV1): Option<ID> {
+    self.staking_object_id
+}
+
 // === Internal ===
 
 /// Sells `storage_size` bytes in each epoch at offsets [first_offset, end_offset), aborting with
@@ -349,8 +358,10 @@ fun reserve_capacity(
     let mut offset = first_offset;
     while (offset < end_offset) {
         let account = self.future_accounting.account_mut(offset);
-        // Compared as a difference: `used + size` could overflow for absurd sizes.
-        assert!(storage_size <= total - account.used_capacity(), EStorageExceeded);
+        let used = account.used_capacity();
+        // Compared as a difference: `used + size` could overflow for absurd sizes. An epoch may
+        // hold more than the capacity if the capacity was voted down after the sale.
+        assert!(used <= total && storage_size <= total - used, EStorageExceeded);
         account.add_used_capacity(storage_size);
         offset = offset + 1;
     };

@@ -8,9 +8,9 @@
 module walrus::test_utils;
 
 use std::string::{Self, String};
-use sui::{bcs, bls12381, coin::{Self, Coin}, test_scenario::{Self, Scenario}};
+use sui::{bcs, bls12381, clock::{Self, Clock}, coin::{Self, Coin}, test_scenario::{Self, Scenario}};
 use wal::wal::WAL;
-use walrus::system::{Self, System, AdminCap, InitCap};
+use walrus::{messages, staking::{Self, Staking}, system::{Self, System, AdminCap, InitCap}};
 
 // === Parameters of the test system ===
 
@@ -275,6 +275,23 @@ public fun sign(message: &vector<u8>, signers: vector<u64>): vector<u8> {
     *bls12381::g2_mul(&secret, &point).bytes()
 }
 
+/// The min_pk signature (96-byte compressed G2) of one secret key over `message`.
+public fun sign_with_secret(message: &vector<u8>, secret_key: &vector<u8>): vector<u8> {
+    let scalar = bls12381::scalar_from_bytes(secret_key);
+    let point = bls12381::hash_to_g2(message);
+    *bls12381::g2_mul(&scalar, &point).bytes()
+}
+
+/// The proof of possession of `secret_key` for a registration by `sender` in `epoch`.
+public fun proof_of_possession(secret_key: &vector<u8>, epoch: u32, sender: address): vector<u8> {
+    let message = messages::proof_of_possession_message(
+        epoch,
+        sender,
+        public_key_from_secret(secret_key),
+    );
+    sign_with_secret(&message, secret_key)
+}
+
 /// The signer bitmap of `signers` for the 4-member test committee.
 public fun bitmap(signers: vector<u64>): vector<u8> {
     let mut byte = 0u8;
@@ -313,21 +330,173 @@ public fun setup(scenario: &mut Scenario) {
     scenario.next_tx(admin);
 }
 
-/// Advances `system` one epoch, keeping the test committee.
-public fun advance_epoch(system: &mut System, cap: &AdminCap) {
-    system.advance_epoch(cap, node_ids(), public_keys(), network_addresses(), shard_counts());
+/// Advances `system` one epoch without staking, keeping the test committee (the `AdminCap`
+/// only shows who may do this in a test).
+public fun advance_epoch(system: &mut System, _: &AdminCap) {
+    system.advance_epoch_for_testing(
+        node_ids(),
+        public_keys(),
+        network_addresses(),
+        shard_counts(),
+    );
 }
 
-/// Takes the shared `System` and the sender's `AdminCap`, advances one epoch, returns both.
+/// Takes the shared `System`, advances one epoch without staking, returns it.
 public fun advance_epoch_in_scenario(scenario: &mut Scenario) {
     let mut system = scenario.take_shared<System>();
-    let cap = scenario.take_from_sender<AdminCap>();
-    advance_epoch(&mut system, &cap);
-    scenario.return_to_sender(cap);
+    system.advance_epoch_for_testing(
+        node_ids(),
+        public_keys(),
+        network_addresses(),
+        shard_counts(),
+    );
     test_scenario::return_shared(system);
+}
+
+/// Takes the rewards of finished epochs without staking.
+public fun withdraw_rewards(system: &mut System, ctx: &mut TxContext): Coin<WAL> {
+    system.withdraw_rewards_for_testing(ctx)
 }
 
 /// Mints WAL out of thin air (base units).
 public fun mint_wal(value: u64, ctx: &mut TxContext): Coin<WAL> {
     coin::mint_for_testing<WAL>(value, ctx)
+}
+
+// === Staking ===
+
+/// One WAL in FROST.
+const FROST_PER_WAL: u64 = 1_000_000_000;
+/// Epoch length of the test staking object: one hour.
+const EPOCH_DURATION_MS: u64 = 3_600_000;
+const MAX_COMMITTEE_SIZE: u16 = 10;
+const MAX_SHARDS_PER_NODE: u16 = 10;
+/// A BLS secret key outside the test committee, for registering new nodes.
+const CANDIDATE_SK: vector<u8> =
+    x"0000000000000000000000000000000000000000000000000000000000000005";
+
+public fun frost_per_wal(): u64 {
+    FROST_PER_WAL
+}
+
+public fun epoch_duration_ms(): u64 {
+    EPOCH_DURATION_MS
+}
+
+public fun max_committee_size(): u16 {
+    MAX_COMMITTEE_SIZE
+}
+
+public fun max_shards_per_node(): u16 {
+    MAX_SHARDS_PER_NODE
+}
+
+public fun candidate_secret_key(): vector<u8> {
+    CANDIDATE_SK
+}
+
+/// Operators of the genesis pools: member i's `StorageNodeCap` and stake go to operator i.
+public fun operators(): vector<address> {
+    vector[@0xA0, @0xA1, @0xA2, @0xA3]
+}
+
+/// Genesis stake of member i: (i + 1) * 1000 WAL, in proportion to its shards.
+public fun genesis_stakes(): vector<u64> {
+    vector[
+        1_000 * FROST_PER_WAL,
+        2_000 * FROST_PER_WAL,
+        3_000 * FROST_PER_WAL,
+        4_000 * FROST_PER_WAL,
+    ]
+}
+
+/// Publishes the system (as `setup`) and the staking object with the genesis stakes and
+/// `burn_bps`, and shares a clock at time 0. Leaves the scenario at the start of a new
+/// transaction by the same sender.
+public fun setup_with_staking_and_burn(scenario: &mut Scenario, burn_bps: u16) {
+    setup(scenario);
+    let admin = scenario.sender();
+    let clock = clock::create_for_testing(scenario.ctx());
+    let mut system = scenario.take_shared<System>();
+    let cap = scenario.take_from_sender<AdminCap>();
+    let mut stake = mint_wal(10_000 * FROST_PER_WAL, scenario.ctx());
+    staking::create(
+        cap,
+        &mut system,
+        operators(),
+        &mut stake,
+        genesis_stakes(),
+        EPOCH_DURATION_MS,
+        MAX_COMMITTEE_SIZE,
+        MAX_SHARDS_PER_NODE,
+        burn_bps,
+        &clock,
+        scenario.ctx(),
+    );
+    stake.burn_for_testing();
+    clock.share_for_testing();
+    test_scenario::return_shared(system);
+    scenario.next_tx(admin);
+}
+
+/// `setup_with_staking_and_burn` without burning.
+public fun setup_with_staking(scenario: &mut Scenario) {
+    setup_with_staking_and_burn(scenario, 0)
+}
+
+/// Moves the shared clock `ms` milliseconds forward, then starts a new transaction by the same
+/// sender (as all the scenario helpers below do).
+public fun advance_clock(scenario: &mut Scenario, ms: u64) {
+    let mut clock = scenario.take_shared<Clock>();
+    clock.increment_for_testing(ms);
+    test_scenario::return_shared(clock);
+    let sender = scenario.sender();
+    scenario.next_tx(sender);
+}
+
+/// Half an epoch later, `voting_end`.
+public fun voting_end_in_scenario(scenario: &mut Scenario) {
+    advance_clock(scenario, EPOCH_DURATION_MS / 2);
+    let mut staking = scenario.take_shared<Staking>();
+    let clock = scenario.take_shared<Clock>();
+    staking.voting_end(&clock);
+    test_scenario::return_shared(clock);
+    test_scenario::return_shared(staking);
+    let sender = scenario.sender();
+    scenario.next_tx(sender);
+}
+
+/// Another half epoch later, `initiate_epoch_change`.
+public fun initiate_epoch_change_in_scenario(scenario: &mut Scenario) {
+    advance_clock(scenario, EPOCH_DURATION_MS - EPOCH_DURATION_MS / 2);
+    let mut staking = scenario.take_shared<Staking>();
+    let mut system = scenario.take_shared<System>();
+    let clock = scenario.take_shared<Clock>();
+    staking.initiate_epoch_change(&mut system, &clock);
+    test_scenario::return_shared(clock);
+    test_scenario::return_shared(system);
+    test_scenario::return_shared(staking);
+    let sender = scenario.sender();
+    scenario.next_tx(sender);
+}
+
+/// `operator` signals `epoch_sync_done` for the current epoch with its `StorageNodeCap`.
+public fun sync_in_scenario(scenario: &mut Scenario, operator: address) {
+    let sender = scenario.sender();
+    scenario.next_tx(operator);
+    let mut staking = scenario.take_shared<Staking>();
+    let clock = scenario.take_shared<Clock>();
+    let cap = scenario.take_from_sender<walrus::storage_node::StorageNodeCap>();
+    let epoch = staking.epoch();
+    staking.epoch_sync_done(&cap, epoch, &clock);
+    scenario.return_to_sender(cap);
+    test_scenario::return_shared(clock);
+    test_scenario::return_shared(staking);
+    scenario.next_tx(sender);
+}
+
+/// `voting_end`, then `initiate_epoch_change`, each as soon as allowed.
+public fun epoch_change_in_scenario(scenario: &mut Scenario) {
+    voting_end_in_scenario(scenario);
+    initiate_epoch_change_in_scenario(scenario);
 }

@@ -28,9 +28,69 @@ fun committee_of_the_vectors() {
         assert_eq!(member.node_id(), node_ids[i]);
         assert_eq!(member.public_key_bytes(), public_keys[i]);
         assert_eq!(member.member_shards(), shard_counts[i]);
+        assert_eq!(member.shard_ids().length(), (shard_counts[i] as u64));
         assert_eq!(member.network_address(), network_addresses[i]);
         i = i + 1;
     };
+}
+
+#[test]
+fun contiguous_committees_list_their_shards() {
+    let committee = test_committee();
+    assert_eq!(*committee.member(0).shard_ids(), vector[0]);
+    assert_eq!(*committee.member(1).shard_ids(), vector[1, 2]);
+    assert_eq!(*committee.member(2).shard_ids(), vector[3, 4, 5]);
+    assert_eq!(*committee.member(3).shard_ids(), vector[6, 7, 8, 9]);
+    assert_eq!(committee.index_of(object::id_from_address(@0x3)), option::some(2));
+    assert_eq!(committee.index_of(object::id_from_address(@0x9)), option::none());
+}
+
+#[test]
+fun explicit_shard_lists_weigh_certificates() {
+    // Member 0 holds 4 shards here, member 3 one: members 0, 1, 2 hold 9 of 10, a quorum.
+    let committee = with_shards(vector[
+        vector[0, 5, 8, 9],
+        vector[1, 2],
+        vector[3, 4, 6],
+        vector[7],
+    ]);
+    assert_eq!(committee.n_shards(), 10);
+    assert_eq!(committee.member(0).member_shards(), 4);
+    let message = test_utils::permanent_message();
+    let signature = test_utils::sign(&message, vector[0, 1, 2]);
+    assert_eq!(
+        committee.verify_quorum(&signature, &test_utils::bitmap(vector[0, 1, 2]), &message),
+        9,
+    );
+}
+
+#[test, expected_failure(abort_code = walrus::bls_aggregate::EInvalidCommittee)]
+fun repeated_shard_aborts() {
+    with_shards(vector[vector[0, 5, 8, 9], vector[1, 2], vector[3, 4, 6], vector[6]]);
+}
+
+#[test, expected_failure(abort_code = walrus::bls_aggregate::EInvalidCommittee)]
+fun shard_beyond_the_total_aborts() {
+    with_shards(vector[vector[0, 5, 8, 10], vector[1, 2], vector[3, 4, 6], vector[7]]);
+}
+
+#[test, expected_failure(abort_code = walrus::bls_aggregate::EInvalidCommittee)]
+fun unsorted_shard_list_aborts() {
+    with_shards(vector[vector[0, 8, 5, 9], vector[1, 2], vector[3, 4, 6], vector[7]]);
+}
+
+#[test, expected_failure(abort_code = walrus::bls_aggregate::EInvalidCommittee)]
+fun empty_shard_list_aborts() {
+    with_shards(vector[vector[0, 5, 7, 8, 9], vector[1, 2], vector[3, 4, 6], vector[]]);
+}
+
+fun with_shards(shard_ids: vector<vector<u16>>): Committee {
+    bls_aggregate::new_committee_with_shards(
+        test_utils::node_ids(),
+        test_utils::public_keys(),
+        test_utils::network_addresses(),
+        shard_ids,
+    )
 }
 
 #[test]

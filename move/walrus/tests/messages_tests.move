@@ -137,3 +137,22 @@ fun trailing_byte_after_invalid_blob_id_aborts() {
     message.push_back(0);
     messages::parse_invalid_blob_id(message);
 }
+
+/// The proof-of-possession message and proof of the candidate key (secret 5) for sender 0xCA in
+/// epoch 1, as `walrus_core::messages::ProofOfPossessionMessage` and
+/// `ProtocolKeyPair::proof_of_possession` produce them (`sidecar/contracts/tests/staking.rs`
+/// checks the same bytes).
+const POP_MESSAGE: vector<u8> =
+    x"0200030100000000000000000000000000000000000000000000000000000000000000000000cab0e7791fb972fe014159aa33a98622da3cdc98ff707965e536d8636b5fcc5ac7a91a8c46e59a00dca575af0f18fb13dc";
+const POP_SIGNATURE: vector<u8> =
+    x"94f575951f7ca9f6905957ae8b0d808a8aa0484b0dec336579180c66d318d3bc5d92b0f99217fb1e39cff8f1bc574a2115e495a15ed15998d963f296ad79be1714e086359ecfbfec91c0f858727da3bd15973b123dd8c05e2ea7de9183910f12";
+
+#[test]
+fun proof_of_possession_matches_the_rust_core() {
+    let secret_key = test_utils::candidate_secret_key();
+    let public_key = test_utils::public_key_from_secret(&secret_key);
+    let message = messages::proof_of_possession_message(1, @0xCA, public_key);
+    assert_eq!(message.length(), 87);
+    assert_eq!(message, POP_MESSAGE);
+    assert_eq!(test_utils::proof_of_possession(&secret_key, 1, @0xCA), POP_SIGNATURE);
+}

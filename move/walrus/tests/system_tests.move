@@ -159,7 +159,7 @@ fun advance_epoch_moves_funds_to_rewards() {
 
     test_utils::advance_epoch(&mut system, &cap);
     assert_eq!(system.rewards_value(), 8_000);
-    let rewards = system.withdraw_rewards(&cap, scenario.ctx());
+    let rewards = test_utils::withdraw_rewards(&mut system, scenario.ctx());
     assert_eq!(rewards.value(), 8_000);
     assert_eq!(system.rewards_value(), 0);
 
@@ -286,9 +286,7 @@ fun create_with_wrong_shard_total_aborts() {
 fun new_committee_with_other_shard_total_aborts() {
     let mut scenario = setup();
     let mut system = scenario.take_shared<System>();
-    let cap = scenario.take_from_sender<AdminCap>();
-    system.advance_epoch(
-        &cap,
+    system.advance_epoch_for_testing(
         test_utils::node_ids(),
         test_utils::public_keys(),
         test_utils::network_addresses(),

@@ -3,7 +3,10 @@
 
 use std::{
     path::Path,
-    sync::Mutex,
+    sync::{
+        Mutex,
+        atomic::{AtomicU64, Ordering},
+    },
     time::{SystemTime, UNIX_EPOCH},
 };
 
@@ -17,7 +20,7 @@ use crate::{
     execute::{self, Rejection},
     genesis::{self, GenesisConfig, GenesisInfo},
     store::{Commit, Store, StoreError, StoredCheckpoint, StoredTransaction},
-    types::{CoinKind, Obj, to_object_id},
+    types::{CLOCK_OBJECT, CoinKind, Obj, to_object_id},
 };
 
 /// The Sui epoch of the local chain. It never changes; Walrus epochs live in the `System`.
@@ -63,6 +66,9 @@ pub struct SimulatedTransaction {
     pub events: Option<TransactionEvents>,
     /// The objects it would write, at their new versions.
     pub written: Vec<Object>,
+    /// Per command, the BCS bytes of each value it would return (e.g. a `bool` of
+    /// `access_policy::can_read`); empty if it would fail.
+    pub return_values: Vec<Vec<Vec<u8>>>,
 }
 
 /// The latest checkpoint, as published after each commit.
@@ -84,10 +90,26 @@ pub struct LocalChain {
     /// queue: subscribers that fall behind read the checkpoints they missed from the store, so
     /// none can lag out; and readers of the tip never wait for the execution lock.
     checkpoints: watch::Sender<CheckpointTip>,
+    /// Added to the wall clock for the chain's time (`advance_clock_for_testing`).
+    clock_offset_ms: AtomicU64,
 }
 
 fn now_ms() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+}
+
+/// The stored clock object `clock` at `timestamp_ms`, one version later.
+fn clock_at(clock: &Object, timestamp_ms: u64) -> Object {
+    let time = walrus_contracts::Clock::at(timestamp_ms);
+    let mut data = clock.as_struct().expect("the clock is a Move object").clone();
+    data = sui_sdk_types::MoveStruct::new(
+        data.object_type().clone(),
+        false,
+        clock.version() + 1,
+        bcs::to_bytes(&time).expect("the clock serializes"),
+    )
+    .expect("the clock starts with its id");
+    Object::new(sui_sdk_types::ObjectData::Struct(data), *clock.owner(), clock.previous_transaction(), 0)
 }
 
 impl LocalChain {
@@ -121,11 +143,13 @@ impl LocalChain {
         let chain_id = genesis.summary.digest();
         let (checkpoints, _) =
             watch::channel(CheckpointTip { sequence: head.sequence, timestamp_ms: head.timestamp_ms });
-        Ok(Self { store, head: Mutex::new(head), info, chain_id, checkpoints })
+        Ok(Self { store, head: Mutex::new(head), info, chain_id, checkpoints, clock_offset_ms: AtomicU64::new(0) })
     }
 
     fn genesis(store: &Store, config: &GenesisConfig) -> Result<(Head, GenesisInfo), ChainError> {
-        let (objects, info) = genesis::build(config).map_err(|abort| ChainError::Genesis(abort.to_string()))?;
+        let timestamp_ms = now_ms();
+        let (objects, info) =
+            genesis::build(config, timestamp_ms).map_err(|abort| ChainError::Genesis(abort.to_string()))?;
         let contents = CheckpointContents::new_v1(vec![]);
         let summary = CheckpointSummary {
             epoch: SUI_EPOCH,
@@ -134,7 +158,7 @@ impl LocalChain {
             content_digest: contents.digest(),
             previous_digest: None,
             epoch_rolling_gas_cost_summary: GasCostSummary::default(),
-            timestamp_ms: now_ms(),
+            timestamp_ms,
             checkpoint_commitments: vec![],
             end_of_epoch_data: None,
             version_specific_data: vec![],
@@ -190,9 +214,9 @@ impl LocalChain {
                 checkpoint: existing.checkpoint,
             });
         }
-        let executed = execute::execute(&self.store, &signed, SUI_EPOCH)?;
+        let timestamp_ms = self.clock_ms(&head);
+        let executed = execute::execute(&self.store, &signed, SUI_EPOCH, timestamp_ms)?;
         let sequence = head.sequence + 1;
-        let timestamp_ms = now_ms();
         let signatures = signed.signatures.clone();
         let contents = CheckpointContents::new_v1(vec![CheckpointTransactionInfo::new(
             digest,
@@ -213,6 +237,11 @@ impl LocalChain {
         };
         let summary_digest = summary.digest();
         let mut commit = executed.commit;
+        // The `0x6` Clock shows the time of the latest transaction, as Sui's consensus commit
+        // prologue sets it before the transactions of a commit.
+        if let Some(clock) = self.store.object(&to_object_id(CLOCK_OBJECT))? {
+            commit.written.push((clock_at(&clock, timestamp_ms), Some(*clock.owner())));
+        }
         commit.transaction = Some((
             digest,
             StoredTransaction {
@@ -239,10 +268,29 @@ impl LocalChain {
     /// for the signature checks.
     pub fn simulate(&self, transaction: &Transaction) -> Result<SimulatedTransaction, Rejection> {
         // Holding the lock keeps a concurrent commit from changing objects mid-run.
-        let _head = self.head.lock().expect("the chain's lock is never poisoned by a panic-free executor");
-        let executed = execute::dry_run(&self.store, transaction, SUI_EPOCH)?;
+        let head = self.head.lock().expect("the chain's lock is never poisoned by a panic-free executor");
+        let executed = execute::dry_run(&self.store, transaction, SUI_EPOCH, self.clock_ms(&head))?;
         let written = executed.commit.written.into_iter().map(|(object, _)| object).collect();
-        Ok(SimulatedTransaction { effects: executed.effects, events: executed.events, written })
+        Ok(SimulatedTransaction {
+            effects: executed.effects,
+            events: executed.events,
+            written,
+            return_values: executed.return_values,
+        })
+    }
+
+    /// The chain's time for the next transaction: the wall clock plus the test offset, never
+    /// before the previous checkpoint's time (the chain's time only moves forward).
+    fn clock_ms(&self, head: &Head) -> u64 {
+        let now = now_ms().saturating_add(self.clock_offset_ms.load(Ordering::Relaxed));
+        now.max(head.timestamp_ms)
+    }
+
+    /// Moves the chain's clock `ms` milliseconds ahead of the wall clock, for tests of
+    /// time-driven contracts (epochs): the next transaction and checkpoint see the new time.
+    /// Offsets add up; time never moves backwards.
+    pub fn advance_clock_for_testing(&self, ms: u64) {
+        self.clock_offset_ms.fetch_add(ms, Ordering::Relaxed);
     }
 
     /// A checkpoint by sequence number.

@@ -1,19 +1,38 @@
 //! Genesis: the packages at fixed ids, the WAL supply, the `System` object with the first
-//! committee, and SUI for the funded accounts, all at version 1 in checkpoint 0.
+//! committee, the `Staking` object with each member as a staking pool, the `0x6` Clock, and SUI
+//! for the funded accounts, all at version 1 in checkpoint 0.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use sui_sdk_types::{Address, Digest, MovePackage, Object, ObjectData, Owner};
-use walrus_contracts::{Coin, ObjectId, TxContext, framework::Balance, objects::Object as TwinObject, system, wal};
+use walrus_contracts::{
+    Clock, Coin, ObjectId, TxContext, framework::Balance, objects::Object as TwinObject, staking, system, wal,
+};
 
 use crate::{
     execute::objects::{Child, child_object, children_of, to_sui_object},
-    types::{Obj, WAL_PACKAGE, WALRUS_PACKAGE, to_address, to_object_id},
+    types::{CLOCK_INITIAL_SHARED_VERSION, Obj, WAL_PACKAGE, WALRUS_PACKAGE, to_address, to_object_id},
 };
 
 /// The version every genesis object has.
 pub const GENESIS_VERSION: u64 = 1;
+/// Epoch length when a genesis file does not name one: one hour.
+pub const DEFAULT_EPOCH_DURATION_MS: u64 = 3_600_000;
+/// Genesis stake of a member when a genesis file does not name one: 1000 WAL (in FROST), taken
+/// from the admin's supply.
+pub const DEFAULT_GENESIS_STAKE_FROST: u64 = 1_000 * wal::FROST_PER_WAL;
+/// The largest committee `voting_end` selects (raised to the genesis committee's size if that
+/// is larger).
+pub const MAX_COMMITTEE_SIZE: u16 = 100;
+
+fn default_epoch_duration_ms() -> u64 {
+    DEFAULT_EPOCH_DURATION_MS
+}
+
+fn default_genesis_stake_frost() -> u64 {
+    DEFAULT_GENESIS_STAKE_FROST
+}
 
 /// One member of the first committee.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,8 +43,14 @@ pub struct GenesisMember {
     pub public_key: Vec<u8>,
     /// Where clients reach its storage API, `host:port`.
     pub network_address: String,
-    /// Its shards.
+    /// Its shards (assigned contiguously in member order).
     pub shards: u16,
+    /// WAL (in FROST) the admin stakes with its pool at genesis; 0 for none.
+    #[serde(default = "default_genesis_stake_frost")]
+    pub stake_frost: u64,
+    /// Receives the node's `StorageNodeCap` and its genesis `StakedWal`; the admin if unset.
+    #[serde(default)]
+    pub operator: Option<Address>,
 }
 
 /// What genesis creates.
@@ -49,6 +74,9 @@ pub struct GenesisConfig {
     pub total_capacity_size: u64,
     /// Epochs storage can be bought for.
     pub max_epochs_ahead: u32,
+    /// Length of a Walrus epoch; `staking::voting_end` is allowed after half of it.
+    #[serde(default = "default_epoch_duration_ms")]
+    pub epoch_duration_ms: u64,
 }
 
 /// What genesis created, for clients to find it.
@@ -66,8 +94,10 @@ pub struct GenesisInfo {
     pub treasury_object: Address,
     /// The treasury's initial shared version.
     pub treasury_initial_shared_version: u64,
-    /// The admin's `AdminCap`.
-    pub admin_cap: Address,
+    /// The shared `Staking` object (it consumed the `AdminCap`).
+    pub staking_object: Address,
+    /// The staking object's initial shared version.
+    pub staking_initial_shared_version: u64,
 }
 
 /// The digest genesis objects name as their previous transaction.
@@ -86,8 +116,12 @@ fn package(id: Address) -> Object {
     Object::new(ObjectData::Package(package), Owner::Immutable, genesis_digest(), 0)
 }
 
-/// Builds the genesis objects. Fails only on an invalid committee, with the Move abort.
-pub fn build(config: &GenesisConfig) -> Result<(Vec<Object>, GenesisInfo), walrus_contracts::MoveAbort> {
+/// Builds the genesis objects, with the clock at `timestamp_ms`. Fails only on an invalid
+/// committee or staking configuration, with the Move abort.
+pub fn build(
+    config: &GenesisConfig,
+    timestamp_ms: u64,
+) -> Result<(Vec<Object>, GenesisInfo), walrus_contracts::MoveAbort> {
     let digest = genesis_digest();
     let mut ctx = TxContext::new(to_object_id(config.admin), digest.into_inner());
     let mut objects = vec![package(WAL_PACKAGE), package(WALRUS_PACKAGE)];
@@ -97,19 +131,24 @@ pub fn build(config: &GenesisConfig) -> Result<(Vec<Object>, GenesisInfo), walru
         }
         objects.push(to_sui_object(&obj, owner, GENESIS_VERSION, digest));
     };
+    // Genesis runs as three transactions (publication, `system::create`, `staking::create`),
+    // each with its own digest so that new ids never collide.
+    let next_ctx = |ctx: &mut TxContext, n: u8| {
+        let mut next_digest = digest.into_inner();
+        next_digest[0] ^= n;
+        std::mem::replace(ctx, TxContext::new(to_object_id(config.admin), next_digest)).into_effects()
+    };
 
     wal::init(&mut ctx);
     system::init(&mut ctx);
-    // Genesis runs as two transactions (publication, then `system::create`), so the second gets
-    // its own digest and new ids never collide with the first's.
-    let mut second_digest = digest.into_inner();
-    second_digest[0] ^= 1;
-    let effects = std::mem::replace(&mut ctx, TxContext::new(to_object_id(config.admin), second_digest)).into_effects();
+    let effects = next_ctx(&mut ctx, 1);
     let mut init_cap = None;
     let mut treasury = None;
+    let mut supply = None;
     for (owner, object) in effects.transferred {
         match object {
             TwinObject::InitCap(cap) => init_cap = Some(cap),
+            TwinObject::Coin(coin) if owner == to_object_id(config.admin) && supply.is_none() => supply = Some(coin),
             other => place(Obj::Twin(other), Owner::Address(to_address(owner)), &mut objects),
         }
     }
@@ -122,6 +161,7 @@ pub fn build(config: &GenesisConfig) -> Result<(Vec<Object>, GenesisInfo), walru
     for object in effects.frozen {
         place(Obj::Twin(object), Owner::Immutable, &mut objects);
     }
+
     let admin_cap = system::create(
         init_cap.expect("system::init transfers the InitCap"),
         config.n_shards,
@@ -135,13 +175,39 @@ pub fn build(config: &GenesisConfig) -> Result<(Vec<Object>, GenesisInfo), walru
         config.max_epochs_ahead,
         &mut ctx,
     )?;
-    let admin_cap_id = admin_cap.id;
-    place(Obj::Twin(TwinObject::AdminCap(admin_cap)), Owner::Address(config.admin), &mut objects);
-    let mut system_id = None;
+    let effects = next_ctx(&mut ctx, 2);
+    let Some(TwinObject::System(mut system)) = effects.shared.into_iter().next() else {
+        unreachable!("system::create shares the System")
+    };
+
+    let clock = Clock::at(timestamp_ms);
+    let mut supply = supply.expect("wal::init sends the supply to the publisher");
+    let max_committee_size = MAX_COMMITTEE_SIZE.max(config.committee.len().try_into().unwrap_or(u16::MAX));
+    staking::create(
+        admin_cap,
+        &mut system,
+        config.committee.iter().map(|m| to_object_id(m.operator.unwrap_or(config.admin))).collect(),
+        &mut supply,
+        config.committee.iter().map(|m| m.stake_frost).collect(),
+        config.epoch_duration_ms,
+        max_committee_size,
+        config.n_shards,
+        0,
+        &clock,
+        &mut ctx,
+    )?;
+    let system_id = system.id;
+    place(Obj::Twin(TwinObject::System(system)), Owner::Shared(GENESIS_VERSION), &mut objects);
+    place(Obj::Twin(TwinObject::Coin(supply)), Owner::Address(config.admin), &mut objects);
+    let mut staking_id = None;
     for object in ctx.shared().to_vec() {
-        system_id = Some(object.id());
+        staking_id = Some(object.id());
         place(Obj::Twin(object), Owner::Shared(GENESIS_VERSION), &mut objects);
     }
+    for (owner, object) in ctx.transferred().to_vec() {
+        place(Obj::Twin(object), Owner::Address(to_address(owner)), &mut objects);
+    }
+    place(Obj::Clock(clock), Owner::Shared(CLOCK_INITIAL_SHARED_VERSION), &mut objects);
     for account in std::iter::once(&config.admin).chain(&config.funded_accounts) {
         let coin = Coin { id: ctx.fresh_id(), balance: Balance::new(config.sui_per_account) };
         place(Obj::SuiCoin(coin), Owner::Address(*account), &mut objects);
@@ -149,11 +215,12 @@ pub fn build(config: &GenesisConfig) -> Result<(Vec<Object>, GenesisInfo), walru
     let info = GenesisInfo {
         wal_package: WAL_PACKAGE,
         walrus_package: WALRUS_PACKAGE,
-        system_object: to_address(system_id.expect("system::create shares the System")),
+        system_object: to_address(system_id),
         system_initial_shared_version: GENESIS_VERSION,
         treasury_object: to_address(treasury.expect("wal::init shares the treasury")),
         treasury_initial_shared_version: GENESIS_VERSION,
-        admin_cap: to_address(admin_cap_id),
+        staking_object: to_address(staking_id.expect("staking::create shares the Staking")),
+        staking_initial_shared_version: GENESIS_VERSION,
     };
     Ok((objects, info))
 }

@@ -82,13 +82,17 @@ impl CoinKind {
     }
 }
 
-/// A typed object as the executor handles it.
+/// A typed object as the executor handles it. Twin objects are stored inline: a transaction
+/// holds few of them, and boxing them would only add indirection.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[allow(clippy::large_enum_variant)]
 pub enum Obj {
     /// An object of the `wal`/`walrus` packages, or a `Coin<WAL>`.
     Twin(TwinObject),
     /// A `Coin<SUI>` (gas).
     SuiCoin(Coin),
+    /// The `0x2::clock::Clock` at `0x6`.
+    Clock(walrus_contracts::Clock),
 }
 
 impl Obj {
@@ -97,6 +101,7 @@ impl Obj {
         match self {
             Self::Twin(o) => o.id(),
             Self::SuiCoin(c) => c.id,
+            Self::Clock(c) => c.id,
         }
     }
 
@@ -104,6 +109,7 @@ impl Obj {
     pub fn struct_tag(&self) -> StructTag {
         match self {
             Self::SuiCoin(_) => coin_tag(sui_type()),
+            Self::Clock(_) => clock_tag(),
             Self::Twin(o) => match o {
                 TwinObject::Coin(_) => coin_tag(wal_type()),
                 TwinObject::CoinMetadata(_) => struct_tag(SUI_FRAMEWORK, "coin", "CoinMetadata", vec![wal_type()]),
@@ -114,6 +120,13 @@ impl Obj {
                 TwinObject::Storage(_) => struct_tag(WALRUS_PACKAGE, "storage_resource", "Storage", vec![]),
                 TwinObject::Blob(_) => struct_tag(WALRUS_PACKAGE, "blob", "Blob", vec![]),
                 TwinObject::SharedBlob(_) => struct_tag(WALRUS_PACKAGE, "shared_blob", "SharedBlob", vec![]),
+                TwinObject::AccessPolicy(_) => struct_tag(WALRUS_PACKAGE, "access_policy", "AccessPolicy", vec![]),
+                TwinObject::AccessPolicyAdminCap(_) => {
+                    struct_tag(WALRUS_PACKAGE, "access_policy", "AccessPolicyAdminCap", vec![])
+                }
+                TwinObject::Staking(_) => struct_tag(WALRUS_PACKAGE, "staking", "Staking", vec![]),
+                TwinObject::StakedWal(_) => struct_tag(WALRUS_PACKAGE, "staked_wal", "StakedWal", vec![]),
+                TwinObject::StorageNodeCap(_) => struct_tag(WALRUS_PACKAGE, "storage_node", "StorageNodeCap", vec![]),
             },
         }
     }
@@ -129,7 +142,11 @@ impl Obj {
                     | TwinObject::AdminCap(_)
                     | TwinObject::Storage(_)
                     | TwinObject::Blob(_)
+                    | TwinObject::AccessPolicyAdminCap(_)
+                    | TwinObject::StakedWal(_)
+                    | TwinObject::StorageNodeCap(_)
             ),
+            Self::Clock(_) => false,
         }
     }
 
@@ -138,6 +155,7 @@ impl Obj {
         match self {
             Self::Twin(o) => o.bcs(),
             Self::SuiCoin(c) => bcs::to_bytes(c).expect("coins serialize"),
+            Self::Clock(c) => bcs::to_bytes(c).expect("the clock serializes"),
         }
     }
 
@@ -179,6 +197,37 @@ pub fn field_tag(key_type: TypeTag, value_type: TypeTag) -> StructTag {
 /// The type of `walrus::system_state_inner::SystemStateInnerV1`.
 pub fn system_inner_type() -> TypeTag {
     TypeTag::Struct(Box::new(struct_tag(WALRUS_PACKAGE, "system_state_inner", "SystemStateInnerV1", vec![])))
+}
+
+/// `0x2::clock::Clock`.
+pub fn clock_tag() -> StructTag {
+    struct_tag(SUI_FRAMEWORK, "clock", "Clock", vec![])
+}
+
+/// The clock's object id, `0x6`.
+pub const CLOCK_OBJECT: Address = Address::new(hex_id(0x06));
+
+/// The initial shared version of the clock, as on Sui.
+pub const CLOCK_INITIAL_SHARED_VERSION: u64 = 1;
+
+/// The type of `walrus::staking_inner::StakingInnerV1`.
+pub fn staking_inner_type() -> TypeTag {
+    TypeTag::Struct(Box::new(struct_tag(WALRUS_PACKAGE, "staking_inner", "StakingInnerV1", vec![])))
+}
+
+/// The type of `walrus::staking_pool::StakingPool`.
+pub fn staking_pool_type() -> TypeTag {
+    TypeTag::Struct(Box::new(struct_tag(WALRUS_PACKAGE, "staking_pool", "StakingPool", vec![])))
+}
+
+/// The type of `walrus::staking_pool::PoolExchangeRate`.
+pub fn exchange_rate_type() -> TypeTag {
+    TypeTag::Struct(Box::new(struct_tag(WALRUS_PACKAGE, "staking_pool", "PoolExchangeRate", vec![])))
+}
+
+/// The Move type `0x2::object::ID`.
+pub fn id_type() -> TypeTag {
+    TypeTag::Struct(Box::new(struct_tag(SUI_FRAMEWORK, "object", "ID", vec![])))
 }
 
 /// The type of `walrus::metadata::Metadata`.

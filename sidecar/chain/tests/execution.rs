@@ -62,6 +62,8 @@ fn committee() -> Vec<(ProtocolKeyPair, GenesisMember)> {
                     public_key: hex::decode(&m.public_key_hex).unwrap(),
                     network_address: format!("127.0.0.1:{}", 9100 + i),
                     shards: m.shards,
+                    stake_frost: walrus_chain::genesis::DEFAULT_GENESIS_STAKE_FROST,
+                    operator: None,
                 },
             )
         })
@@ -79,6 +81,7 @@ fn genesis(admin: &Account, others: &[&Account]) -> GenesisConfig {
         write_price_per_unit_size: 2_000,
         total_capacity_size: 1 << 30,
         max_epochs_ahead: 5,
+        epoch_duration_ms: walrus_chain::genesis::DEFAULT_EPOCH_DURATION_MS,
     }
 }
 

@@ -70,6 +70,8 @@ fn genesis(admin: &Account, others: &[&Account]) -> GenesisConfig {
             public_key: hex::decode(&m.public_key_hex).unwrap(),
             network_address: format!("127.0.0.1:{}", 9100 + i),
             shards: m.shards,
+            stake_frost: walrus_chain::genesis::DEFAULT_GENESIS_STAKE_FROST,
+            operator: None,
         })
         .collect();
     GenesisConfig {
@@ -82,6 +84,7 @@ fn genesis(admin: &Account, others: &[&Account]) -> GenesisConfig {
         write_price_per_unit_size: 2_000,
         total_capacity_size: 1 << 30,
         max_epochs_ahead: 5,
+        epoch_duration_ms: walrus_chain::genesis::DEFAULT_EPOCH_DURATION_MS,
     }
 }
 
@@ -202,7 +205,7 @@ async fn service_info_objects_balances_and_dynamic_fields() {
 
         // Owned objects, one per page, and with a type filter.
         let expected = chain.owned_objects(admin.address).unwrap().len();
-        assert!(expected >= 3, "the admin holds SUI, WAL and the AdminCap");
+        assert!(expected >= 3, "the admin holds SUI, WAL, and the genesis pools' caps and stakes");
         let mut seen = Vec::new();
         let mut token = None;
         loop {
@@ -224,7 +227,9 @@ async fn service_info_objects_balances_and_dynamic_fields() {
         request.read_mask = Some(FieldMask::from_str("object_id,balance"));
         let coins = client.state_client().list_owned_objects(request).await.unwrap().into_inner().objects;
         assert_eq!(coins.len(), 1);
-        assert_eq!(coins[0].balance(), 5_000_000_000 * SUI);
+        // The supply, less the genesis stake of the four members.
+        let staked = 4 * walrus_chain::genesis::DEFAULT_GENESIS_STAKE_FROST;
+        assert_eq!(coins[0].balance(), 5_000_000_000 * SUI - staked);
         let mut request = ListOwnedObjectsRequest::default();
         request.owner = Some(admin.address.to_string());
         request.object_type = Some("0x2::coin::Coin".to_owned());
@@ -240,7 +245,7 @@ async fn service_info_objects_balances_and_dynamic_fields() {
         request.owner = Some(admin.address.to_string());
         let balances = client.state_client().list_balances(request).await.unwrap().into_inner().balances;
         let wal = balances.iter().find(|b| b.coin_type() == wal_type_string()).expect("a WAL balance");
-        assert_eq!(wal.balance(), 5_000_000_000 * SUI);
+        assert_eq!(wal.balance(), 5_000_000_000 * SUI - staked);
         assert_eq!(balances.len(), 2);
 
         // Many clients at once: reads run side by side on the blocking pool.

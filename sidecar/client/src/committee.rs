@@ -1,7 +1,5 @@
 //! The committee as the client sees it: who holds which shards and how to reach them.
 
-use std::ops::Range;
-
 use walrus_contracts::bls_aggregate::Committee;
 use walrus_core::{EncodingConfig, messages::PUBLIC_KEY_BYTES};
 use walrus_node::client::NodeClient;
@@ -18,8 +16,8 @@ pub struct NodeHandle {
     pub network_address: String,
     /// Its BLS public key.
     pub public_key: [u8; PUBLIC_KEY_BYTES],
-    /// The shards (= sliver pair indices) it holds.
-    pub shards: Range<u16>,
+    /// The shards (= sliver pair indices) it holds, increasing.
+    pub shards: Vec<u16>,
     /// Its API client.
     pub client: NodeClient,
 }
@@ -63,7 +61,7 @@ impl CommitteeView {
                     member,
                     network_address: m.network_address.clone(),
                     public_key,
-                    shards: committee.shard_range(member),
+                    shards: m.shard_ids.clone(),
                     client: NodeClient::with_http(http.clone(), &m.network_address),
                 })
             })

@@ -277,12 +277,11 @@ impl WalrusClient {
     async fn prepare(&self, data: Vec<u8>, committee: &CommitteeView) -> Result<Prepared, ClientError> {
         let config = committee.config;
         let threads = self.limits.coding_threads;
-        let shard_ranges: Vec<_> = committee.nodes.iter().map(|n| n.shards.clone()).collect();
+        let shard_lists: Vec<Vec<u16>> = committee.nodes.iter().map(|n| n.shards.clone()).collect();
         tokio::task::spawn_blocking(move || {
             let encoded = encode(&config, &data, threads)?;
             let encoded_size_bytes = config.encoded_size_bytes(data.len() as u64)?;
-            let bodies =
-                shard_ranges.into_iter().map(|shards| Bytes::from(upload_body_for(&encoded, shards))).collect();
+            let bodies = shard_lists.into_iter().map(|shards| Bytes::from(upload_body_for(&encoded, shards))).collect();
             Ok(Prepared { commitment: encoded.metadata().commitment, encoded_size_bytes, bodies })
         })
         .await

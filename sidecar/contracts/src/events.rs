@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::framework::{ObjectId, U256};
+use crate::framework::{Address, ObjectId, U256};
 
 /// `events::BlobRegistered`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,6 +74,360 @@ pub struct EpochAdvanced {
     pub released_funds: u64,
 }
 
+/// `events::AccessPolicyCreated`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessPolicyCreated {
+    /// The shared `AccessPolicy`.
+    pub policy_id: ObjectId,
+    /// Its `AccessPolicyAdminCap`.
+    pub admin_cap_id: ObjectId,
+    /// Its name.
+    pub name: String,
+    /// The first epoch in which it grants nothing, if any.
+    pub expiry_epoch: Option<u32>,
+}
+
+/// `events::ReaderAdded`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReaderAdded {
+    /// The policy.
+    pub policy_id: ObjectId,
+    /// The new reader.
+    pub reader: Address,
+    /// The policy's version after the change.
+    pub version: u64,
+}
+
+/// `events::ReaderRemoved`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReaderRemoved {
+    /// The policy.
+    pub policy_id: ObjectId,
+    /// The former reader.
+    pub reader: Address,
+    /// The policy's version after the change.
+    pub version: u64,
+}
+
+/// `events::AccessPolicyExpirySet`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessPolicyExpirySet {
+    /// The policy.
+    pub policy_id: ObjectId,
+    /// The new expiry epoch (`None`: never).
+    pub expiry_epoch: Option<u32>,
+    /// The policy's version after the change.
+    pub version: u64,
+}
+
+/// `events::AccessPolicyRenamed`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessPolicyRenamed {
+    /// The policy.
+    pub policy_id: ObjectId,
+    /// The new name.
+    pub name: String,
+    /// The policy's version after the change.
+    pub version: u64,
+}
+
+/// `events::BlobGoverned`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlobGoverned {
+    /// The policy.
+    pub policy_id: ObjectId,
+    /// The blob id.
+    pub blob_id: U256,
+    /// The Blob object.
+    pub object_id: ObjectId,
+}
+
+/// `events::BlobReleased`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlobReleased {
+    /// The policy.
+    pub policy_id: ObjectId,
+    /// The blob id.
+    pub blob_id: U256,
+    /// The Blob object.
+    pub object_id: ObjectId,
+}
+
+/// An event of `walrus::access_policy`: the audit trail of policies and the blobs they govern.
+/// Grouped apart from the storage events, which storage nodes act on; nodes ignore these.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AccessPolicyEvent {
+    /// `AccessPolicyCreated`.
+    Created(AccessPolicyCreated),
+    /// `ReaderAdded`.
+    ReaderAdded(ReaderAdded),
+    /// `ReaderRemoved`.
+    ReaderRemoved(ReaderRemoved),
+    /// `AccessPolicyExpirySet`.
+    ExpirySet(AccessPolicyExpirySet),
+    /// `AccessPolicyRenamed`.
+    Renamed(AccessPolicyRenamed),
+    /// `BlobGoverned`.
+    BlobGoverned(BlobGoverned),
+    /// `BlobReleased`.
+    BlobReleased(BlobReleased),
+}
+
+impl AccessPolicyEvent {
+    /// Every event name of the group, as `walrus::events` declares them.
+    pub const NAMES: [&'static str; 7] = [
+        "AccessPolicyCreated",
+        "ReaderAdded",
+        "ReaderRemoved",
+        "AccessPolicyExpirySet",
+        "AccessPolicyRenamed",
+        "BlobGoverned",
+        "BlobReleased",
+    ];
+
+    /// The Move struct name within `walrus::events`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Created(_) => "AccessPolicyCreated",
+            Self::ReaderAdded(_) => "ReaderAdded",
+            Self::ReaderRemoved(_) => "ReaderRemoved",
+            Self::ExpirySet(_) => "AccessPolicyExpirySet",
+            Self::Renamed(_) => "AccessPolicyRenamed",
+            Self::BlobGoverned(_) => "BlobGoverned",
+            Self::BlobReleased(_) => "BlobReleased",
+        }
+    }
+
+    /// The policy the event is about.
+    pub fn policy_id(&self) -> ObjectId {
+        match self {
+            Self::Created(e) => e.policy_id,
+            Self::ReaderAdded(e) => e.policy_id,
+            Self::ReaderRemoved(e) => e.policy_id,
+            Self::ExpirySet(e) => e.policy_id,
+            Self::Renamed(e) => e.policy_id,
+            Self::BlobGoverned(e) => e.policy_id,
+            Self::BlobReleased(e) => e.policy_id,
+        }
+    }
+
+    /// Decodes the BCS contents of the event named `name`; `None` for a name outside the group.
+    pub fn from_bcs(name: &str, bytes: &[u8]) -> Option<Result<Self, bcs::Error>> {
+        Some(match name {
+            "AccessPolicyCreated" => bcs::from_bytes(bytes).map(Self::Created),
+            "ReaderAdded" => bcs::from_bytes(bytes).map(Self::ReaderAdded),
+            "ReaderRemoved" => bcs::from_bytes(bytes).map(Self::ReaderRemoved),
+            "AccessPolicyExpirySet" => bcs::from_bytes(bytes).map(Self::ExpirySet),
+            "AccessPolicyRenamed" => bcs::from_bytes(bytes).map(Self::Renamed),
+            "BlobGoverned" => bcs::from_bytes(bytes).map(Self::BlobGoverned),
+            "BlobReleased" => bcs::from_bytes(bytes).map(Self::BlobReleased),
+            _ => return None,
+        })
+    }
+
+    fn bcs(&self) -> Result<Vec<u8>, bcs::Error> {
+        match self {
+            Self::Created(e) => bcs::to_bytes(e),
+            Self::ReaderAdded(e) => bcs::to_bytes(e),
+            Self::ReaderRemoved(e) => bcs::to_bytes(e),
+            Self::ExpirySet(e) => bcs::to_bytes(e),
+            Self::Renamed(e) => bcs::to_bytes(e),
+            Self::BlobGoverned(e) => bcs::to_bytes(e),
+            Self::BlobReleased(e) => bcs::to_bytes(e),
+        }
+    }
+}
+
+/// `events::StakingPoolRegistered`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StakingPoolRegistered {
+    /// Epoch of registration.
+    pub epoch: u32,
+    /// The new pool's (and node's) id.
+    pub node_id: ObjectId,
+}
+
+/// `events::StakedWalCreated`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StakedWalCreated {
+    /// Epoch of staking.
+    pub epoch: u32,
+    /// The `StakedWal` object.
+    pub staked_wal_id: ObjectId,
+    /// The pool.
+    pub node_id: ObjectId,
+    /// The WAL staked, in FROST.
+    pub amount: u64,
+    /// The first epoch in which the stake counts.
+    pub activation_epoch: u32,
+}
+
+/// `events::WithdrawRequested`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WithdrawRequested {
+    /// Epoch of the request.
+    pub epoch: u32,
+    /// The `StakedWal` object.
+    pub staked_wal_id: ObjectId,
+    /// The pool.
+    pub node_id: ObjectId,
+    /// The pool tokens the stake is worth.
+    pub pool_token_amount: u64,
+    /// The epoch the stake leaves the pool.
+    pub withdraw_epoch: u32,
+}
+
+/// `events::StakeWithdrawn`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StakeWithdrawn {
+    /// Epoch of the withdrawal.
+    pub epoch: u32,
+    /// The `StakedWal` object (now deleted).
+    pub staked_wal_id: ObjectId,
+    /// The pool.
+    pub node_id: ObjectId,
+    /// The principal returned, in FROST.
+    pub principal: u64,
+    /// The rewards returned, in FROST.
+    pub rewards: u64,
+}
+
+/// `events::EpochParametersSelected`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EpochParametersSelected {
+    /// The epoch the parameters are for.
+    pub next_epoch: u32,
+    /// FROST per MiB per epoch.
+    pub storage_price_per_unit_size: u64,
+    /// FROST per MiB, once.
+    pub write_price_per_unit_size: u64,
+    /// Encoded bytes per epoch.
+    pub total_capacity_size: u64,
+}
+
+/// `events::EpochChangeStart`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EpochChangeStart {
+    /// The new epoch.
+    pub epoch: u32,
+}
+
+/// `events::EpochChangeSync`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EpochChangeSync {
+    /// The epoch being synced.
+    pub epoch: u32,
+    /// The node that finished syncing.
+    pub node_id: ObjectId,
+    /// Shards of all nodes that signalled so far.
+    pub synced_shards: u16,
+}
+
+/// `events::EpochChangeDone`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EpochChangeDone {
+    /// The epoch whose committee synced.
+    pub epoch: u32,
+    /// Clock time of the completing signal.
+    pub timestamp_ms: u64,
+}
+
+/// `events::RewardsDistributed`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RewardsDistributed {
+    /// The finished epoch whose storage fund was paid out.
+    pub epoch: u32,
+    /// The fund, in FROST.
+    pub rewards: u64,
+    /// The part set aside to burn, in FROST.
+    pub burned: u64,
+}
+
+/// An event of `walrus::staking`: pools, stake, committee selection and epoch changes. Grouped
+/// apart from the storage events; storage nodes follow `EpochChangeStart` and the sync events
+/// to hand over shards.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StakingEvent {
+    /// `StakingPoolRegistered`.
+    PoolRegistered(StakingPoolRegistered),
+    /// `StakedWalCreated`.
+    StakedWalCreated(StakedWalCreated),
+    /// `WithdrawRequested`.
+    WithdrawRequested(WithdrawRequested),
+    /// `StakeWithdrawn`.
+    StakeWithdrawn(StakeWithdrawn),
+    /// `EpochParametersSelected`.
+    EpochParametersSelected(EpochParametersSelected),
+    /// `EpochChangeStart`.
+    EpochChangeStart(EpochChangeStart),
+    /// `EpochChangeSync`.
+    EpochChangeSync(EpochChangeSync),
+    /// `EpochChangeDone`.
+    EpochChangeDone(EpochChangeDone),
+    /// `RewardsDistributed`.
+    RewardsDistributed(RewardsDistributed),
+}
+
+impl StakingEvent {
+    /// Every event name of the group, as `walrus::events` declares them.
+    pub const NAMES: [&'static str; 9] = [
+        "StakingPoolRegistered",
+        "StakedWalCreated",
+        "WithdrawRequested",
+        "StakeWithdrawn",
+        "EpochParametersSelected",
+        "EpochChangeStart",
+        "EpochChangeSync",
+        "EpochChangeDone",
+        "RewardsDistributed",
+    ];
+
+    /// The Move struct name within `walrus::events`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::PoolRegistered(_) => "StakingPoolRegistered",
+            Self::StakedWalCreated(_) => "StakedWalCreated",
+            Self::WithdrawRequested(_) => "WithdrawRequested",
+            Self::StakeWithdrawn(_) => "StakeWithdrawn",
+            Self::EpochParametersSelected(_) => "EpochParametersSelected",
+            Self::EpochChangeStart(_) => "EpochChangeStart",
+            Self::EpochChangeSync(_) => "EpochChangeSync",
+            Self::EpochChangeDone(_) => "EpochChangeDone",
+            Self::RewardsDistributed(_) => "RewardsDistributed",
+        }
+    }
+
+    /// Decodes the BCS contents of the event named `name`; `None` for a name outside the group.
+    pub fn from_bcs(name: &str, bytes: &[u8]) -> Option<Result<Self, bcs::Error>> {
+        Some(match name {
+            "StakingPoolRegistered" => bcs::from_bytes(bytes).map(Self::PoolRegistered),
+            "StakedWalCreated" => bcs::from_bytes(bytes).map(Self::StakedWalCreated),
+            "WithdrawRequested" => bcs::from_bytes(bytes).map(Self::WithdrawRequested),
+            "StakeWithdrawn" => bcs::from_bytes(bytes).map(Self::StakeWithdrawn),
+            "EpochParametersSelected" => bcs::from_bytes(bytes).map(Self::EpochParametersSelected),
+            "EpochChangeStart" => bcs::from_bytes(bytes).map(Self::EpochChangeStart),
+            "EpochChangeSync" => bcs::from_bytes(bytes).map(Self::EpochChangeSync),
+            "EpochChangeDone" => bcs::from_bytes(bytes).map(Self::EpochChangeDone),
+            "RewardsDistributed" => bcs::from_bytes(bytes).map(Self::RewardsDistributed),
+            _ => return None,
+        })
+    }
+
+    fn bcs(&self) -> Result<Vec<u8>, bcs::Error> {
+        match self {
+            Self::PoolRegistered(e) => bcs::to_bytes(e),
+            Self::StakedWalCreated(e) => bcs::to_bytes(e),
+            Self::WithdrawRequested(e) => bcs::to_bytes(e),
+            Self::StakeWithdrawn(e) => bcs::to_bytes(e),
+            Self::EpochParametersSelected(e) => bcs::to_bytes(e),
+            Self::EpochChangeStart(e) => bcs::to_bytes(e),
+            Self::EpochChangeSync(e) => bcs::to_bytes(e),
+            Self::EpochChangeDone(e) => bcs::to_bytes(e),
+            Self::RewardsDistributed(e) => bcs::to_bytes(e),
+        }
+    }
+}
+
 /// Any event of the packages.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Event {
@@ -87,6 +441,10 @@ pub enum Event {
     InvalidBlobId(InvalidBlobId),
     /// `EpochAdvanced`.
     EpochAdvanced(EpochAdvanced),
+    /// One of the `walrus::access_policy` events.
+    AccessPolicy(AccessPolicyEvent),
+    /// One of the `walrus::staking` events.
+    Staking(StakingEvent),
 }
 
 impl Event {
@@ -98,6 +456,8 @@ impl Event {
             Self::BlobDeleted(_) => "BlobDeleted",
             Self::InvalidBlobId(_) => "InvalidBlobId",
             Self::EpochAdvanced(_) => "EpochAdvanced",
+            Self::AccessPolicy(e) => e.name(),
+            Self::Staking(e) => e.name(),
         }
     }
 
@@ -109,6 +469,8 @@ impl Event {
             Self::BlobDeleted(e) => bcs::to_bytes(e),
             Self::InvalidBlobId(e) => bcs::to_bytes(e),
             Self::EpochAdvanced(e) => bcs::to_bytes(e),
+            Self::AccessPolicy(e) => e.bcs(),
+            Self::Staking(e) => e.bcs(),
         };
         bytes.expect("event structs always serialize")
     }

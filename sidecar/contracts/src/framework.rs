@@ -113,11 +113,39 @@ impl<K: PartialEq, V> VecMap<K, V> {
     pub fn position(&self, key: &K) -> Option<usize> {
         self.contents.iter().position(|e| e.key == *key)
     }
+
+    /// `vec_map::contains`.
+    pub fn contains(&self, key: &K) -> bool {
+        self.position(key).is_some()
+    }
+
+    /// `vec_map::get`.
+    pub fn get(&self, key: &K) -> Option<&V> {
+        self.position(key).map(|i| &self.contents[i].value)
+    }
+
+    /// `vec_map::get_mut`.
+    pub fn get_mut(&mut self, key: &K) -> Option<&mut V> {
+        self.position(key).map(|i| &mut self.contents[i].value)
+    }
+
+    /// `vec_map::insert`; the caller checks absence first, as Move's `insert` aborts otherwise.
+    pub fn insert(&mut self, key: K, value: V) {
+        assert!(!self.contains(&key), "vec_map::insert on an existing key; callers check contains first");
+        self.contents.push(Entry { key, value });
+    }
+
+    /// `vec_map::remove`: takes the entry out, keeping the others in insertion order.
+    pub fn remove(&mut self, key: &K) -> Option<V> {
+        self.position(key).map(|i| self.contents.remove(i).value)
+    }
 }
 
 /// `0x2::table::Table<K, V>`: in BCS only `{ id: UID, size: u64 }`; the entries are dynamic
 /// fields of the table object, which the chain stores as child objects.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+// Only the id and size are (de)serialized, so neither needs bounds on the entry types.
+#[serde(bound = "")]
 pub struct Table<K: Ord, V> {
     /// The table object's id.
     pub id: ObjectId,
@@ -144,6 +172,49 @@ impl<K: Ord, V> Table<K, V> {
         let previous = self.entries.insert(key, value);
         assert!(previous.is_none(), "table::add on an existing key; callers check contains first");
         self.size += 1;
+    }
+
+    /// `table::borrow`; `None` where Move aborts in `sui::dynamic_field`.
+    pub fn get(&self, key: &K) -> Option<&V> {
+        self.entries.get(key)
+    }
+
+    /// `table::borrow_mut`; `None` where Move aborts in `sui::dynamic_field`.
+    pub fn get_mut(&mut self, key: &K) -> Option<&mut V> {
+        self.entries.get_mut(key)
+    }
+}
+
+/// `0x2::dynamic_field::EFieldDoesNotExist`: a table or dynamic field lookup of a missing key.
+pub const DYNAMIC_FIELD_E_FIELD_DOES_NOT_EXIST: AbortCode =
+    AbortCode::new("0x2::dynamic_field", "EFieldDoesNotExist", 1);
+
+/// `0x2::clock::Clock`: `{ id: UID, timestamp_ms: u64 }`, the shared object at `0x6`. Move
+/// functions only ever read it (`&Clock`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Clock {
+    /// Always `0x6`.
+    pub id: ObjectId,
+    /// Milliseconds since the Unix epoch, as of the transaction.
+    pub timestamp_ms: u64,
+}
+
+impl Clock {
+    /// The clock's object id, `0x6`.
+    pub const ID: ObjectId = ObjectId({
+        let mut id = [0u8; 32];
+        id[31] = 6;
+        id
+    });
+
+    /// A clock at `timestamp_ms` (`clock::create_for_testing` + `set_for_testing` in Move).
+    pub fn at(timestamp_ms: u64) -> Self {
+        Self { id: Self::ID, timestamp_ms }
+    }
+
+    /// `clock::timestamp_ms`.
+    pub fn timestamp_ms(&self) -> u64 {
+        self.timestamp_ms
     }
 }
 

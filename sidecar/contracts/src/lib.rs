@@ -9,8 +9,10 @@
 #![deny(missing_docs)]
 
 pub mod abort;
+pub mod access_policy;
 pub mod blob;
 pub mod bls_aggregate;
+pub mod committee;
 pub mod encoding;
 pub mod events;
 pub mod framework;
@@ -18,11 +20,16 @@ pub mod messages;
 pub mod metadata;
 pub mod objects;
 pub mod shared_blob;
+pub mod staked_wal;
+pub mod staking;
+pub mod staking_inner;
+pub mod staking_pool;
 pub mod storage_accounting;
+pub mod storage_node;
 pub mod storage_resource;
 pub mod system;
 pub mod system_state_inner;
 pub mod wal;
 
 pub use abort::{AbortCode, MoveAbort, MoveResult};
-pub use framework::{Address, Balance, Coin, ObjectId, TxContext, U256};
+pub use framework::{Address, Balance, Clock, Coin, ObjectId, TxContext, U256};

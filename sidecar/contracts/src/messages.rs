@@ -96,3 +96,14 @@ pub fn parse_invalid_blob_id(message: &[u8]) -> MoveResult<InvalidBlobIdMessage>
     ensure(reader.bytes.is_empty(), E_TRAILING_BYTES)?;
     Ok(InvalidBlobIdMessage { epoch, blob_id })
 }
+
+/// `proof_of_possession_message`: `[2, 0, 3] ++ epoch (u32 LE) ++ sender (32) ++ public_key`
+/// (the key's bytes as given, no length prefix); what `walrus_core::messages::
+/// ProofOfPossessionMessage` produces for a 48-byte key.
+pub fn proof_of_possession_message(epoch: u32, sender: ObjectId, public_key: &[u8]) -> Vec<u8> {
+    let mut bytes = vec![walrus_core::messages::INTENT_PROOF_OF_POSSESSION, INTENT_VERSION, APP_ID_STORAGE];
+    bytes.extend_from_slice(&epoch.to_le_bytes());
+    bytes.extend_from_slice(&sender.0);
+    bytes.extend_from_slice(public_key);
+    bytes
+}

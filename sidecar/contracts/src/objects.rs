@@ -3,9 +3,13 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{
+    access_policy::{AccessPolicy, AccessPolicyAdminCap},
     blob::Blob,
     framework::{Coin, ObjectId},
     shared_blob::SharedBlob,
+    staked_wal::StakedWal,
+    staking::Staking,
+    storage_node::StorageNodeCap,
     storage_resource::Storage,
     system::{AdminCap, InitCap, System},
     wal::{CoinMetadata, ProtectedTreasury},
@@ -32,6 +36,16 @@ pub enum Object {
     Blob(Blob),
     /// `shared_blob::SharedBlob`.
     SharedBlob(SharedBlob),
+    /// `access_policy::AccessPolicy`.
+    AccessPolicy(AccessPolicy),
+    /// `access_policy::AccessPolicyAdminCap`.
+    AccessPolicyAdminCap(AccessPolicyAdminCap),
+    /// `staking::Staking` with its state.
+    Staking(Staking),
+    /// `staked_wal::StakedWal`.
+    StakedWal(StakedWal),
+    /// `storage_node::StorageNodeCap`.
+    StorageNodeCap(StorageNodeCap),
 }
 
 impl Object {
@@ -47,6 +61,11 @@ impl Object {
             Self::Storage(o) => o.id,
             Self::Blob(o) => o.id,
             Self::SharedBlob(o) => o.id,
+            Self::AccessPolicy(o) => o.id,
+            Self::AccessPolicyAdminCap(o) => o.id,
+            Self::Staking(o) => o.id,
+            Self::StakedWal(o) => o.id,
+            Self::StorageNodeCap(o) => o.id,
         }
     }
 
@@ -62,6 +81,11 @@ impl Object {
             Self::Storage(_) => "walrus::storage_resource::Storage",
             Self::Blob(_) => "walrus::blob::Blob",
             Self::SharedBlob(_) => "walrus::shared_blob::SharedBlob",
+            Self::AccessPolicy(_) => "walrus::access_policy::AccessPolicy",
+            Self::AccessPolicyAdminCap(_) => "walrus::access_policy::AccessPolicyAdminCap",
+            Self::Staking(_) => "walrus::staking::Staking",
+            Self::StakedWal(_) => "walrus::staked_wal::StakedWal",
+            Self::StorageNodeCap(_) => "walrus::storage_node::StorageNodeCap",
         }
     }
 
@@ -77,6 +101,11 @@ impl Object {
             Self::Storage(o) => bcs::to_bytes(o),
             Self::Blob(o) => bcs::to_bytes(o),
             Self::SharedBlob(o) => bcs::to_bytes(o),
+            Self::AccessPolicy(o) => bcs::to_bytes(o),
+            Self::AccessPolicyAdminCap(o) => bcs::to_bytes(o),
+            Self::Staking(o) => bcs::to_bytes(o),
+            Self::StakedWal(o) => bcs::to_bytes(o),
+            Self::StorageNodeCap(o) => bcs::to_bytes(o),
         };
         bytes.expect("object structs always serialize")
     }

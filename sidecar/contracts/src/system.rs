@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::{
     abort::{AbortCode, MoveResult, ensure},
     blob::Blob,
+    bls_aggregate::Committee,
     framework::{Balance, Coin, ObjectId, TxContext, U256},
     objects::Object,
     storage_resource::Storage,
@@ -38,7 +39,7 @@ pub struct InitCap {
     pub id: ObjectId,
 }
 
-/// `AdminCap { id }`: authorises the placeholder epoch operations.
+/// `AdminCap { id }`: returned by `create`; `staking::create` consumes it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AdminCap {
     /// Object id.
@@ -188,23 +189,60 @@ impl System {
         self.inner_mut()?.invalidate_blob_id(signature, signers_bitmap, message, ctx)
     }
 
-    /// `advance_epoch` (placeholder for the staking contract).
+    /// `advance_epoch` (package-only, called by `staking::initiate_epoch_change`).
     pub fn advance_epoch(
         &mut self,
-        _cap: &AdminCap,
+        committee: Committee,
+        storage_price_per_unit_size: u64,
+        write_price_per_unit_size: u64,
+        total_capacity_size: u64,
+        ctx: &mut TxContext,
+    ) -> MoveResult<()> {
+        self.inner_mut()?.advance_epoch(
+            committee,
+            storage_price_per_unit_size,
+            write_price_per_unit_size,
+            total_capacity_size,
+            ctx,
+        )
+    }
+
+    /// `withdraw_rewards` (package-only, for `staking`).
+    pub fn withdraw_rewards(&mut self) -> MoveResult<Balance> {
+        Ok(self.inner_mut()?.withdraw_rewards())
+    }
+
+    /// `set_staking_object_id` (package-only, for `staking::create`).
+    pub fn set_staking_object_id(&mut self, staking_object_id: ObjectId) -> MoveResult<()> {
+        self.inner_mut()?.staking_object_id = Some(staking_object_id);
+        Ok(())
+    }
+
+    /// `staking_object_id`.
+    pub fn staking_object_id(&self) -> MoveResult<Option<ObjectId>> {
+        Ok(self.inner()?.staking_object_id)
+    }
+
+    /// `advance_epoch_for_testing` (test-only in Move): the next epoch with a contiguous
+    /// committee from the vectors and the same prices and capacity, without staking.
+    pub fn advance_epoch_for_testing(
+        &mut self,
         node_ids: Vec<ObjectId>,
         public_keys: Vec<Vec<u8>>,
         network_addresses: Vec<String>,
         shard_counts: Vec<u16>,
         ctx: &mut TxContext,
     ) -> MoveResult<()> {
-        self.inner_mut()?.advance_epoch(node_ids, public_keys, network_addresses, shard_counts, ctx)
+        let committee = Committee::new(node_ids, public_keys, network_addresses, shard_counts)?;
+        let inner = self.inner()?;
+        let (storage, write, capacity) =
+            (inner.storage_price_per_unit_size, inner.write_price_per_unit_size, inner.total_capacity_size);
+        self.advance_epoch(committee, storage, write, capacity, ctx)
     }
 
-    /// `withdraw_rewards` (placeholder).
-    pub fn withdraw_rewards(&mut self, _cap: &AdminCap, ctx: &mut TxContext) -> MoveResult<Coin> {
-        let rewards = self.inner_mut()?.withdraw_rewards();
-        Ok(Coin::from_balance(rewards, ctx))
+    /// `withdraw_rewards_for_testing` (test-only in Move).
+    pub fn withdraw_rewards_for_testing(&mut self, ctx: &mut TxContext) -> MoveResult<Coin> {
+        Ok(Coin::from_balance(self.withdraw_rewards()?, ctx))
     }
 
     /// `epoch`.

@@ -59,6 +59,8 @@ pub struct SystemStateInnerV1 {
     pub rewards: Balance,
     /// Invalid blob ids and the epoch of invalidation.
     pub invalid_blob_ids: Table<U256, u32>,
+    /// The shared `staking::Staking` object that drives the epochs, once created.
+    pub staking_object_id: Option<ObjectId>,
 }
 
 /// ceil(size / MiB), for the price products (which use `Price`, as Move uses `u256`).
@@ -96,6 +98,7 @@ impl SystemStateInnerV1 {
             future_accounting: FutureAccounting::new(GENESIS_EPOCH, max_epochs_ahead),
             rewards: Balance::default(),
             invalid_blob_ids: Table::new(ctx),
+            staking_object_id: None,
         })
     }
 
@@ -218,22 +221,24 @@ impl SystemStateInnerV1 {
         Ok(blob_id)
     }
 
-    /// `advance_epoch`.
+    /// `advance_epoch`: the next epoch with `committee` and the given prices and capacity.
     pub fn advance_epoch(
         &mut self,
-        node_ids: Vec<ObjectId>,
-        public_keys: Vec<Vec<u8>>,
-        network_addresses: Vec<String>,
-        shard_counts: Vec<u16>,
+        committee: Committee,
+        storage_price_per_unit_size: u64,
+        write_price_per_unit_size: u64,
+        total_capacity_size: u64,
         ctx: &mut TxContext,
     ) -> MoveResult<()> {
-        let committee = Committee::new(node_ids, public_keys, network_addresses, shard_counts)?;
         ensure(committee.n_shards() == self.n_shards, E_SHARD_COUNT_MISMATCH)?;
         let released = self.future_accounting.advance();
         let released_funds = released.value;
         self.rewards.join(released);
         self.epoch += 1;
         self.committee = committee;
+        self.storage_price_per_unit_size = storage_price_per_unit_size;
+        self.write_price_per_unit_size = write_price_per_unit_size;
+        self.total_capacity_size = total_capacity_size;
         ctx.emit(Event::EpochAdvanced(EpochAdvanced { epoch: self.epoch, released_funds }));
         Ok(())
     }
@@ -257,7 +262,9 @@ impl SystemStateInnerV1 {
         let total = self.total_capacity_size;
         for offset in first_offset..end_offset {
             let account = self.future_accounting.account_mut(offset)?;
-            ensure(storage_size <= total - account.used_capacity, E_STORAGE_EXCEEDED)?;
+            // A capacity voted down after the sale leaves `used > total`.
+            let used = account.used_capacity;
+            ensure(used <= total && storage_size <= total - used, E_STORAGE_EXCEEDED)?;
             account.used_capacity += storage_size;
         }
         Ok(())

@@ -203,14 +203,39 @@ fn committee_members_keep_their_fields_in_order() {
         assert_eq!(member.node_id, node_ids()[i]);
         assert_eq!(member.public_key.bytes, public_keys()[i]);
         assert_eq!(member.network_address, network_addresses()[i]);
-        assert_eq!(member.n_shards, shard_counts()[i]);
+        assert_eq!(member.n_shards(), shard_counts()[i]);
     }
-    // Shards 1, 2, 3, 4 per member: contiguous ranges in member order.
-    let ranges: Vec<_> = (0..4).map(|i| c.shard_range(i)).collect();
-    assert_eq!(ranges, vec![0..1, 1..3, 3..6, 6..10]);
+    // Shards 1, 2, 3, 4 per member: contiguous lists in member order.
+    let lists: Vec<_> = c.members.iter().map(|m| m.shard_ids.clone()).collect();
+    assert_eq!(lists, vec![vec![0], vec![1, 2], vec![3, 4, 5], vec![6, 7, 8, 9]]);
+    assert_eq!(c.index_of(&node_ids()[2]), Some(2));
+    assert_eq!(c.index_of(&ObjectId([9; 32])), None);
     let owners: Vec<_> = (0..11).map(|shard| c.member_of_shard(shard)).collect();
     let expected = [0, 1, 1, 2, 2, 2, 3, 3, 3, 3].map(Some).into_iter().chain([None]).collect::<Vec<_>>();
     assert_eq!(owners, expected);
+}
+
+#[test]
+fn explicit_shard_lists_are_checked_and_weigh_certificates() {
+    let with_shards =
+        |lists: Vec<Vec<u16>>| Committee::new_with_shards(node_ids(), public_keys(), network_addresses(), lists);
+    // As bls_aggregate_tests: member 0 holds 4 shards, members 0, 1, 2 hold 9 of 10.
+    let c = with_shards(vec![vec![0, 5, 8, 9], vec![1, 2], vec![3, 4, 6], vec![7]]).unwrap();
+    assert_eq!((c.n_shards(), c.members[0].n_shards()), (10, 4));
+    assert_eq!(c.member_of_shard(8), Some(0));
+    assert_eq!(c.member_of_shard(7), Some(3));
+    assert_eq!(c.member_of_shard(10), None);
+    let message = vector_certificate("storage_confirmation_permanent", "quorum").0;
+    let (signature, bitmap) = certificate(&message, &[0, 1, 2]);
+    assert_eq!(c.verify_quorum(&signature, &bitmap, &message).unwrap(), 9);
+    for bad in [
+        vec![vec![0, 5, 8, 9], vec![1, 2], vec![3, 4, 6], vec![6]],
+        vec![vec![0, 5, 8, 10], vec![1, 2], vec![3, 4, 6], vec![7]],
+        vec![vec![0, 8, 5, 9], vec![1, 2], vec![3, 4, 6], vec![7]],
+        vec![vec![0, 5, 7, 8, 9], vec![1, 2], vec![3, 4, 6], vec![]],
+    ] {
+        assert_aborts!(with_shards(bad), bls_aggregate::E_INVALID_COMMITTEE);
+    }
 }
 
 #[test]
@@ -355,11 +380,13 @@ fn bcs_layouts_match_the_move_structs() {
     assert_eq!(bcs::to_bytes(&system).unwrap().len(), 40);
     // A committee member's key is a `vector<u8>`: 0x30 then 48 bytes.
     let member = bcs::to_bytes(&system.inner().unwrap().committee.members[0]).unwrap();
-    // Then n_shards (u16) and the network address as a length-prefixed string.
+    // Then the shard ids (vector<u16>: here one shard, 0) and the network address as a
+    // length-prefixed string.
     let address = network_addresses()[0].clone();
-    assert_eq!((member.len(), member[32]), (32 + 49 + 2 + 1 + address.len(), 0x30));
-    assert_eq!(member[83] as usize, address.len());
-    assert_eq!(&member[84..], address.as_bytes());
+    assert_eq!((member.len(), member[32]), (32 + 49 + 3 + 1 + address.len(), 0x30));
+    assert_eq!(&member[81..84], &[1, 0, 0]);
+    assert_eq!(member[84] as usize, address.len());
+    assert_eq!(&member[85..], address.as_bytes());
     // Events: field order as declared.
     let event = Event::BlobRegistered(BlobRegistered {
         epoch: 7,

@@ -101,7 +101,9 @@ fn advance_epoch_moves_funds_to_rewards() {
     let mut payment = mint_wal(10_000, &mut ctx);
     system.reserve_space(MIB + 1, 3, &mut payment, &mut ctx).unwrap();
     let mut epoch_ctx = tx(ADMIN);
-    system.advance_epoch(&cap, node_ids(), public_keys(), network_addresses(), shard_counts(), &mut epoch_ctx).unwrap();
+    system
+        .advance_epoch_for_testing(node_ids(), public_keys(), network_addresses(), shard_counts(), &mut epoch_ctx)
+        .unwrap();
     assert_eq!(system.epoch().unwrap(), 2);
     assert_eq!(system.rewards_value().unwrap(), 6_000);
     assert_eq!(system.used_capacity_size().unwrap(), MIB + 1);
@@ -111,7 +113,7 @@ fn advance_epoch_moves_funds_to_rewards() {
     assert_eq!(epoch_ctx.events(), &[Event::EpochAdvanced(EpochAdvanced { epoch: 2, released_funds: 6_000 })]);
     advance_epoch(&mut system, &cap);
     assert_eq!(system.rewards_value().unwrap(), 8_000);
-    let rewards = system.withdraw_rewards(&cap, &mut ctx).unwrap();
+    let rewards = system.withdraw_rewards_for_testing(&mut ctx).unwrap();
     assert_eq!(rewards.value(), 8_000);
     assert_eq!(system.rewards_value().unwrap(), 0);
 }
@@ -217,9 +219,15 @@ fn create_with_wrong_shard_total_aborts() {
 
 #[test]
 fn new_committee_with_other_shard_total_aborts() {
-    let (mut system, cap) = setup();
+    let (mut system, _cap) = setup();
     assert_aborts!(
-        system.advance_epoch(&cap, node_ids(), public_keys(), network_addresses(), vec![1, 1, 1, 1], &mut tx(ADMIN)),
+        system.advance_epoch_for_testing(
+            node_ids(),
+            public_keys(),
+            network_addresses(),
+            vec![1, 1, 1, 1],
+            &mut tx(ADMIN)
+        ),
         inner::E_SHARD_COUNT_MISMATCH
     );
 }

@@ -20,6 +20,8 @@ pub const BLS_DST: &[u8] = b"BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_NUL_";
 pub const INTENT_STORAGE_CONFIRMATION: u8 = 0;
 /// Intent type of an invalid-blob message.
 pub const INTENT_INVALID_BLOB: u8 = 1;
+/// Intent type of a proof of possession of a BLS key (`staking::register_candidate`).
+pub const INTENT_PROOF_OF_POSSESSION: u8 = 2;
 /// The only intent version.
 pub const INTENT_VERSION: u8 = 0;
 /// The application id of the storage protocol.
@@ -86,6 +88,29 @@ impl InvalidBlobMessage {
     }
 }
 
+/// "I hold the secret key of this public key", signed by a storage node with that key when it
+/// registers a staking pool. Binding the sender keeps a proof from being replayed by another
+/// account; binding the epoch keeps it to the registration's epoch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ProofOfPossessionMessage {
+    /// The epoch of the registration.
+    pub epoch: u32,
+    /// The Sui address that registers (the transaction's sender).
+    pub sender: [u8; 32],
+    /// The compressed public key.
+    pub public_key: [u8; PUBLIC_KEY_BYTES],
+}
+
+impl ProofOfPossessionMessage {
+    /// The signed bytes: header (intent 2), the sender's 32 bytes, the 48 key bytes (87 bytes).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = header(INTENT_PROOF_OF_POSSESSION, self.epoch);
+        out.extend_from_slice(&self.sender);
+        out.extend_from_slice(&self.public_key);
+        out
+    }
+}
+
 fn header(intent_type: u8, epoch: u32) -> Vec<u8> {
     let mut out = vec![intent_type, INTENT_VERSION, APP_ID_STORAGE];
     out.extend_from_slice(&epoch.to_le_bytes());
@@ -132,6 +157,12 @@ impl ProtocolKeyPair {
     /// Signs `message`.
     pub fn sign(&self, message: &[u8]) -> [u8; SIGNATURE_BYTES] {
         self.secret.sign(message, BLS_DST, &[]).compress()
+    }
+
+    /// The proof of possession of this key for a pool registration by `sender` in `epoch`: the
+    /// signature over [`ProofOfPossessionMessage`].
+    pub fn proof_of_possession(&self, epoch: u32, sender: [u8; 32]) -> [u8; SIGNATURE_BYTES] {
+        self.sign(&ProofOfPossessionMessage { epoch, sender, public_key: self.public }.to_bytes())
     }
 }
 

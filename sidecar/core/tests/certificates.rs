@@ -104,3 +104,23 @@ fn messages_and_signatures_match_the_independent_vectors() {
         }
     }
 }
+
+#[test]
+fn proof_of_possession_signs_the_documented_layout() {
+    // docs/chain.md §5: [2, 0, 3] ++ epoch (LE) ++ sender (32) ++ public key (48) = 87 bytes.
+    let key = ProtocolKeyPair::from_secret_bytes(&[[0u8; 31].as_slice(), &[5]].concat()).unwrap();
+    let sender = [0xCA; 32];
+    let message = walrus_core::messages::ProofOfPossessionMessage { epoch: 7, sender, public_key: key.public_key() };
+    let bytes = message.to_bytes();
+    assert_eq!(bytes.len(), 87);
+    assert_eq!(&bytes[..7], &[2, 0, 3, 7, 0, 0, 0]);
+    assert_eq!(&bytes[7..39], &sender);
+    assert_eq!(&bytes[39..], &key.public_key());
+    let proof = key.proof_of_possession(7, sender);
+    assert!(verify(&key.public_key(), &bytes, &proof));
+    // Bound to the epoch and the sender: another of either does not verify.
+    let other_epoch = walrus_core::messages::ProofOfPossessionMessage { epoch: 8, ..message }.to_bytes();
+    assert!(!verify(&key.public_key(), &other_epoch, &proof));
+    let other_sender = walrus_core::messages::ProofOfPossessionMessage { sender: [0xB0; 32], ..message }.to_bytes();
+    assert!(!verify(&key.public_key(), &other_sender, &proof));
+}

@@ -13,8 +13,9 @@ use crate::LocalError;
 
 /// The manifest's file name in the data directory.
 pub const MANIFEST_FILE: &str = "network.json";
-/// The manifest format version.
-pub const MANIFEST_VERSION: u32 = 1;
+/// The manifest format version. Bumped whenever a network written by an older `walrus` cannot be
+/// resumed (version 2: the chain's genesis has staking pools and a Clock).
+pub const MANIFEST_VERSION: u32 = 2;
 /// Most storage nodes a local network runs (all in one process).
 pub const MAX_NODES: usize = 64;
 

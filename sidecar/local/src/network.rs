@@ -329,6 +329,9 @@ async fn create(options: &LocalOptions) -> Result<(Manifest, Vec<TcpListener>), 
             public_key: protocol_key.public_key().to_vec(),
             network_address: api_address.to_string(),
             shards: options.shards_per_node,
+            stake_frost: walrus_chain::genesis::DEFAULT_GENESIS_STAKE_FROST,
+            // The node's own account operates its pool (StorageNodeCap and genesis stake).
+            operator: Some(account_key.address()),
         });
         nodes.push(ManifestNode { node_id: Address::new(node_id), api_address, account: account_key.address() });
         listeners.push(listener);
@@ -351,6 +354,7 @@ async fn create(options: &LocalOptions) -> Result<(Manifest, Vec<TcpListener>), 
         write_price_per_unit_size: WRITE_PRICE_FROST,
         total_capacity_size: CAPACITY_BYTES,
         max_epochs_ahead: MAX_EPOCHS_AHEAD,
+        epoch_duration_ms: walrus_chain::genesis::DEFAULT_EPOCH_DURATION_MS,
     };
     let manifest = Manifest {
         version: MANIFEST_VERSION,

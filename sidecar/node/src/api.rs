@@ -192,7 +192,7 @@ fn committee(ctx: &NodeContext) -> ApiResult<(CommitteeView, EncodingConfig)> {
 }
 
 fn own_pairs(view: &CommitteeView) -> ApiResult<Vec<u16>> {
-    let shards: Vec<u16> = view.own_shards().collect();
+    let shards: Vec<u16> = view.own_shards();
     if shards.is_empty() {
         return Err(ApiError::unavailable(
             "not_in_committee",
@@ -706,7 +706,7 @@ async fn health(State(ctx): Ctx) -> ApiResult<Response> {
         node_id: format!("0x{}", hex::encode(ctx.node_id.0)),
         public_key: base64::engine::general_purpose::STANDARD.encode(ctx.key.public_key()),
         epoch: view.as_ref().map(CommitteeView::epoch),
-        shards: view.map(|v| v.own_shards().collect()).unwrap_or_default(),
+        shards: view.map(|v| v.own_shards()).unwrap_or_default(),
         event_cursor: cursor.map(|c| c.to_string()),
     })
     .into_response())

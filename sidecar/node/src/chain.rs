@@ -39,7 +39,7 @@ impl fmt::Display for EventCursor {
 pub struct EpochCommittee {
     /// The epoch.
     pub epoch: u32,
-    /// Its committee (member `i` holds shards `committee.shard_range(i)`).
+    /// Its committee (member `i` holds shards `committee.members[i].shard_ids`).
     pub committee: Committee,
 }
 

@@ -2,7 +2,6 @@
 
 use std::{
     collections::HashMap,
-    ops::Range,
     sync::{Arc, Mutex, RwLock},
 };
 
@@ -39,9 +38,9 @@ impl CommitteeView {
         self.current.epoch
     }
 
-    /// The shards (= sliver pair indices) the node holds; empty if not a member.
-    pub fn own_shards(&self) -> Range<u16> {
-        self.own_index.map_or(0..0, |i| self.current.committee.shard_range(i))
+    /// The shards (= sliver pair indices) the node holds, increasing; empty if not a member.
+    pub fn own_shards(&self) -> Vec<u16> {
+        self.own_index.map_or_else(Vec::new, |i| self.current.committee.members[i].shard_ids.clone())
     }
 
     /// The encoding configuration of the committee's shard count.

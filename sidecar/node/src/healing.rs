@@ -178,7 +178,7 @@ enum Work {
 async fn heal_pass(ctx: &Arc<NodeContext>, backoff: &mut HashMap<BlobId, Backoff>) -> Result<(), HealError> {
     let Some(view) = ctx.committee() else { return Ok(()) };
     let Some(config) = view.encoding_config() else { return Ok(()) };
-    let own: Vec<u16> = view.own_shards().collect();
+    let own: Vec<u16> = view.own_shards();
     if own.is_empty() {
         return Ok(());
     }
@@ -350,7 +350,7 @@ async fn gather_symbols(
         .collect()
         .await;
     let storage = ctx.storage.clone();
-    let own: Vec<u16> = view.own_shards().collect();
+    let own: Vec<u16> = view.own_shards();
     blocking(move || -> Result<Vec<RecoverySymbol>, HealError> {
         let requests = [
             (SliverKind::Primary, from_primary.iter().map(|&t| usize::from(t)).collect()),
@@ -527,7 +527,7 @@ async fn probe_inconsistency(
     layout: BlobLayout,
 ) -> Result<Option<InconsistencyProof>, HealError> {
     let n = layout.config().n();
-    let own: Vec<u16> = view.own_shards().collect();
+    let own: Vec<u16> = view.own_shards();
     let targets: Vec<(SliverKind, usize)> = (0..n as u16)
         .filter(|p| !own.contains(p))
         .flat_map(|p| {
@@ -596,7 +596,7 @@ pub async fn submit_invalidation(
         .collect()
         .await;
     signatures.extend(attestations);
-    let signer_shards: u64 = signatures.keys().map(|&i| u64::from(committee.members[i].n_shards)).sum();
+    let signer_shards: u64 = signatures.keys().map(|&i| u64::from(committee.members[i].n_shards())).sum();
     if !committee.is_validity(signer_shards) {
         return Err(HealError::NotEnoughAttestations { blob_id, signer_shards, n_shards: committee.n_shards });
     }

@@ -123,6 +123,10 @@ pub fn event_blob_id(event: &Event) -> Option<BlobId> {
         Event::BlobDeleted(e) => Some(BlobId(e.blob_id.0)),
         Event::InvalidBlobId(e) => Some(BlobId(e.blob_id.0)),
         Event::EpochAdvanced(_) => None,
+        // Access policies govern who may decrypt, not what nodes store.
+        Event::AccessPolicy(_) => None,
+        // Staking and epoch-change events are about pools and committees, not blobs.
+        Event::Staking(_) => None,
     }
 }
 
@@ -134,6 +138,10 @@ pub fn event_epoch(event: &Event) -> u32 {
         Event::BlobDeleted(e) => e.epoch,
         Event::InvalidBlobId(e) => e.epoch,
         Event::EpochAdvanced(e) => e.epoch,
+        // Policy events carry no epoch; 0 never moves the node's epoch (it takes the maximum).
+        Event::AccessPolicy(_) => 0,
+        // The node follows epochs through `EpochAdvanced`; staking events leave its epoch alone.
+        Event::Staking(_) => 0,
     }
 }
 
@@ -182,7 +190,7 @@ pub fn apply_event(state: Option<BlobState>, event: &Event) -> Option<BlobState>
             state.invalidated_epoch = Some(state.invalidated_epoch.map_or(e.epoch, |old| old.min(e.epoch)));
             Some(state)
         }
-        Event::EpochAdvanced(_) => state,
+        Event::EpochAdvanced(_) | Event::AccessPolicy(_) | Event::Staking(_) => state,
     }
 }
 

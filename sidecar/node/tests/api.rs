@@ -61,13 +61,13 @@ async fn good_uploads_are_confirmed_and_reads_verify() {
         // Metadata only: the same pairs, verified, without slivers.
         let pairs = client.primary_pair_metadata(&blob_id, &config).await.unwrap();
         let indices: Vec<u16> = pairs.iter().map(|p| p.pair.pair_index).collect();
-        assert_eq!(indices, net.shards(node).collect::<Vec<_>>());
+        assert_eq!(indices, net.shards(node));
         for verified in &pairs {
             assert_eq!(verified.pair, encoded.pair_metadata(usize::from(verified.pair.pair_index)));
         }
         let status = client.status(&blob_id).await.unwrap();
         assert_eq!(status.status, BlobStatusKind::Registered);
-        assert_eq!(status.stored_pairs, net.shards(node).collect::<Vec<_>>());
+        assert_eq!(status.stored_pairs, net.shards(node));
         assert!(status.missing_pairs.is_empty());
     }
     let outside = net.client(3).sliver(&blob_id, &config, 0, SliverKind::Primary).await;

@@ -25,7 +25,7 @@ pub struct NetworkArgs {
     #[arg(long, default_value_t = 10)]
     shards_per_node: u16,
     /// Blob sizes, comma-separated, with optional KiB/MiB/GiB suffix.
-    #[arg(long, value_delimiter = ',', default_value = "1KiB,1MiB,64MiB")]
+    #[arg(long, value_delimiter = ',', default_value = "1MiB,16MiB,64MiB,256MiB")]
     sizes: Vec<String>,
     /// Stores and reads per size; the median is reported.
     #[arg(long, default_value_t = 3)]

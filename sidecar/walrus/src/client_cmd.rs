@@ -20,7 +20,7 @@ use walrus_sui::{
 };
 
 /// FROST per WAL.
-const FROST_PER_WAL: u64 = 1_000_000_000;
+pub(crate) const FROST_PER_WAL: u64 = 1_000_000_000;
 /// MIST per SUI.
 const MIST_PER_SUI: u64 = 1_000_000_000;
 /// Where the client config is looked for when neither `--config` nor `WALRUS_CONFIG` says.
@@ -113,11 +113,11 @@ pub enum WalletCommand {
     },
 }
 
-struct Session {
-    client: WalrusClient,
-    config: ClientConfig,
-    json: bool,
-    runtime: tokio::runtime::Runtime,
+pub(crate) struct Session {
+    pub(crate) client: WalrusClient,
+    pub(crate) config: ClientConfig,
+    pub(crate) json: bool,
+    pub(crate) runtime: tokio::runtime::Runtime,
 }
 
 fn config_path(args: &ClientArgs) -> Result<PathBuf> {
@@ -134,7 +134,7 @@ fn config_path(args: &ClientArgs) -> Result<PathBuf> {
     Ok(PathBuf::from(home).join(".config/walrus/client_config.toml"))
 }
 
-fn connect(args: &ClientArgs) -> Result<Session> {
+pub(crate) fn connect(args: &ClientArgs) -> Result<Session> {
     let path = config_path(args)?;
     let config = ClientConfig::load(&path).with_context(|| {
         format!(
@@ -175,7 +175,7 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Runtime::new().context("cannot start the async runtime")
 }
 
-fn print_json(value: &serde_json::Value) -> Result<()> {
+pub(crate) fn print_json(value: &serde_json::Value) -> Result<()> {
     println!("{}", serde_json::to_string_pretty(value)?);
     Ok(())
 }
@@ -185,7 +185,7 @@ fn parse_blob_id(text: &str) -> Result<BlobId> {
         .map_err(|e| anyhow::anyhow!("`{text}` is not a blob id ({e}); blob ids are 43 base64url characters"))
 }
 
-fn parse_object_id(text: &str) -> Result<Address> {
+pub(crate) fn parse_object_id(text: &str) -> Result<Address> {
     Address::from_str(text)
         .map_err(|e| anyhow::anyhow!("`{text}` is not an object id ({e}); object ids are 0x and 64 hex digits"))
 }
@@ -417,6 +417,18 @@ pub fn list_blobs(client_args: &ClientArgs, include_expired: bool) -> Result<()>
     Ok(())
 }
 
+/// Increasing shard ids as runs `start..end` (end exclusive), e.g. `0..3, 7..8`.
+fn shard_runs(shard_ids: &[u16]) -> String {
+    let mut runs: Vec<(u16, u16)> = Vec::new();
+    for &shard in shard_ids {
+        match runs.last_mut() {
+            Some((_, end)) if *end == shard => *end += 1,
+            _ => runs.push((shard, shard + 1)),
+        }
+    }
+    runs.iter().map(|(start, end)| format!("{start}..{end}")).collect::<Vec<_>>().join(", ")
+}
+
 /// `walrus info`.
 pub fn info(client_args: &ClientArgs) -> Result<()> {
     let ctx = connect(client_args)?;
@@ -426,11 +438,9 @@ pub fn info(client_args: &ClientArgs) -> Result<()> {
         let members: Vec<_> = committee
             .members
             .iter()
-            .enumerate()
-            .map(|(i, m)| {
-                let shards = committee.shard_range(i);
+            .map(|m| {
                 json!({ "nodeId": Address::new(m.node_id.0), "networkAddress": m.network_address,
-                    "shards": m.n_shards, "firstShard": shards.start })
+                    "shards": m.n_shards(), "firstShard": m.shard_ids.first(), "shardIds": m.shard_ids })
             })
             .collect();
         return print_json(&json!({
@@ -453,12 +463,10 @@ pub fn info(client_args: &ClientArgs) -> Result<()> {
     println!("  Max epochs ahead:   {}", info.max_epochs_ahead);
     println!("  Committee ({} nodes):", committee.members.len());
     for (i, member) in committee.members.iter().enumerate() {
-        let shards = committee.shard_range(i);
         println!(
-            "    {i:>3}  {}  shards {}..{}  {}",
+            "    {i:>3}  {}  shards {}  {}",
             Address::new(member.node_id.0),
-            shards.start,
-            shards.end,
+            shard_runs(&member.shard_ids),
             member.network_address
         );
     }
@@ -573,7 +581,14 @@ pub fn wallet(client_args: &ClientArgs, command: WalletCommand) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::wildcard_match;
+    use super::{shard_runs, wildcard_match};
+
+    #[test]
+    fn shard_lists_print_as_runs() {
+        assert_eq!(shard_runs(&[0, 1, 2]), "0..3");
+        assert_eq!(shard_runs(&[2, 5, 6, 9]), "2..3, 5..7, 9..10");
+        assert_eq!(shard_runs(&[]), "");
+    }
 
     #[test]
     fn wildcards() {

@@ -4,8 +4,10 @@
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 
+mod access_cmd;
 mod bench;
 mod bench_network;
+mod blob_cmd;
 mod chain_cmd;
 mod client_cmd;
 mod daemon_cmd;
@@ -46,6 +48,14 @@ enum Command {
     Extend(client_cmd::ExtendArgs),
     /// Delete a deletable blob, keeping its storage resource.
     Delete(client_cmd::DeleteArgs),
+    /// Share a blob: anyone can then extend it, from the funds it holds.
+    Share(blob_cmd::ShareArgs),
+    /// Set key-value attributes on a blob object (e.g. content-type for the aggregator).
+    SetBlobAttribute(blob_cmd::SetAttributeArgs),
+    /// Print a blob object's attributes.
+    GetBlobAttribute(blob_cmd::AttributeKeysArgs),
+    /// Remove attributes from a blob object.
+    RemoveBlobAttribute(blob_cmd::AttributeKeysArgs),
     /// The active address, its balances, the local faucet.
     #[command(subcommand)]
     Wallet(client_cmd::WalletCommand),
@@ -69,6 +79,9 @@ enum Command {
     /// Measure the system's speed.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
+    /// Access policies: who may read the blobs a policy governs.
+    #[command(subcommand)]
+    AccessPolicy(access_cmd::AccessPolicyCommand),
 }
 
 fn main() -> Result<()> {
@@ -83,6 +96,10 @@ fn main() -> Result<()> {
         Command::Info => client_cmd::info(client),
         Command::Extend(args) => client_cmd::extend(client, args),
         Command::Delete(args) => client_cmd::delete(client, args),
+        Command::Share(args) => blob_cmd::share(client, args),
+        Command::SetBlobAttribute(args) => blob_cmd::set_attribute(client, args),
+        Command::GetBlobAttribute(args) => blob_cmd::get_attribute(client, args),
+        Command::RemoveBlobAttribute(args) => blob_cmd::remove_attribute(client, args),
         Command::Wallet(command) => client_cmd::wallet(client, command),
         Command::Daemon(args) => daemon_cmd::run(client, args, daemon_cmd::Role::Daemon),
         Command::Publisher(args) => daemon_cmd::run(client, args, daemon_cmd::Role::Publisher),
@@ -91,6 +108,7 @@ fn main() -> Result<()> {
         Command::Chain { command } => chain_cmd::run(command),
         Command::Node(command) => node_cmd::run(command, client.json),
         Command::Bench(command) => bench::run(command),
+        Command::AccessPolicy(command) => access_cmd::run(client, command),
     }
 }
 

@@ -3,9 +3,12 @@
 //! `0x2::transfer::public_transfer`), each calling its Rust twin with Sui's argument rules.
 
 use sui_sdk_types::{
-    Address, CommandArgumentError as ArgErr, ExecutionError, Identifier, MoveCall, MoveLocation, TypeTag,
+    Address, Argument, CommandArgumentError as ArgErr, ExecutionError, Identifier, MoveCall, MoveLocation, TypeTag,
 };
-use walrus_contracts::{MoveAbort, ObjectId, U256, objects::Object as T, shared_blob};
+use walrus_contracts::{
+    MoveAbort, ObjectId, U256, access_policy, committee, objects::Object as T, shared_blob, staking,
+    staking_inner::EpochState, storage_node::StorageNodeCap,
+};
 
 use super::interp::{Interp, Value, arg_error};
 use crate::types::{CoinKind, Obj, SUI_FRAMEWORK, WAL_PACKAGE, WALRUS_PACKAGE};
@@ -80,6 +83,28 @@ fn obj(object: T) -> Value {
     Value::Obj(Obj::Twin(object))
 }
 
+/// A non-object return value, as its BCS bytes.
+fn pure<V: serde::Serialize>(value: &V) -> Value {
+    Value::Pure(bcs::to_bytes(value).expect("return values serialize"))
+}
+
+/// Runs `$body` with `&` borrows of the objects at arguments `$i` (variant `$v`, bound to
+/// `$name`), in order, and returns them to their slots.
+macro_rules! with_refs {
+    ($interp:expr, $args:expr, [$(($i:expr, $v:ident, $name:ident)),+], $body:expr) => {{
+        $(let mut $name = $interp.take_ref($i, $args[$i])?;)+
+        let result = {
+            $(let $name = match &mut $name {
+                Obj::Twin(T::$v(inner)) => &*inner,
+                _ => return Err(arg_error($i, ArgErr::TypeMismatch)),
+            };)+
+            $body
+        };
+        $($interp.put_back($args[$i], $name);)+
+        result
+    }};
+}
+
 /// Executes one `MoveCall`.
 pub fn call(interp: &mut Interp, call: &MoveCall) -> Result<Vec<Value>, ExecutionError> {
     dispatch(interp, call)?
@@ -117,6 +142,9 @@ fn dispatch(interp: &mut Interp, call: &MoveCall) -> Result<Result<Vec<Value>, M
     }
     if call.package != WALRUS_PACKAGE {
         return Err(ExecutionError::FunctionNotFound);
+    }
+    if matches!(module, "staking" | "staked_wal" | "storage_node" | "committee") {
+        return staking_calls(interp, call, module, function);
     }
     let ok = |values: Vec<Value>| Ok(Ok(values));
     match (module, function) {
@@ -229,36 +257,10 @@ fn dispatch(interp: &mut Interp, call: &MoveCall) -> Result<Result<Vec<Value>, M
             interp.put_back(args[0], system);
             Ok(result.map(|id| vec![u256(id)]))
         }
-        ("system", "advance_epoch") => {
-            arity(call, 6)?;
-            let node_ids: Vec<ObjectId> = interp.pure(2, args[2])?;
-            let keys: Vec<Vec<u8>> = interp.pure(3, args[3])?;
-            let network_addresses: Vec<String> = interp.pure(4, args[4])?;
-            let shards: Vec<u16> = interp.pure(5, args[5])?;
-            let mut system = interp.take_mut(0, args[0])?;
-            let mut cap = interp.take_ref(1, args[1])?;
-            let cap_ref = variant!(cap, AdminCap, 1).clone();
-            let result = variant!(system, System, 0).advance_epoch(
-                &cap_ref,
-                node_ids,
-                keys,
-                network_addresses,
-                shards,
-                &mut interp.ctx,
-            );
-            interp.put_back(args[0], system);
-            interp.put_back(args[1], cap);
-            Ok(result.map(|()| vec![]))
-        }
-        ("system", "withdraw_rewards") => {
-            arity(call, 2)?;
-            let mut system = interp.take_mut(0, args[0])?;
-            let mut cap = interp.take_ref(1, args[1])?;
-            let cap_ref = variant!(cap, AdminCap, 1).clone();
-            let result = variant!(system, System, 0).withdraw_rewards(&cap_ref, &mut interp.ctx);
-            interp.put_back(args[0], system);
-            interp.put_back(args[1], cap);
-            Ok(result.map(|c| vec![obj(T::Coin(c))]))
+        ("system", "staking_object_id") => {
+            arity(call, 1)?;
+            let result = with_refs!(interp, args, [(0, System, system)], system.staking_object_id());
+            Ok(result.map(|id| vec![pure(&id)]))
         }
         ("blob", "burn") => {
             arity(call, 1)?;
@@ -349,6 +351,127 @@ fn dispatch(interp: &mut Interp, call: &MoveCall) -> Result<Result<Vec<Value>, M
             interp.put_back(args[1], system);
             Ok(result.map(|()| vec![]))
         }
+        ("access_policy", "new") => {
+            arity(call, 2)?;
+            let name: String = interp.pure(0, args[0])?;
+            let expiry_epoch: Option<u32> = interp.pure(1, args[1])?;
+            Ok(access_policy::new(name, expiry_epoch, &mut interp.ctx)
+                .map(|cap| vec![obj(T::AccessPolicyAdminCap(cap))]))
+        }
+        ("access_policy", "add_reader" | "remove_reader") => {
+            arity(call, 3)?;
+            let reader: ObjectId = interp.pure(2, args[2])?;
+            let cap = with_refs!(interp, args, [(1, AccessPolicyAdminCap, cap)], cap.clone());
+            let mut policy = interp.take_mut(0, args[0])?;
+            let target = variant!(policy, AccessPolicy, 0);
+            let result = if function == "add_reader" {
+                target.add_reader(&cap, reader, &mut interp.ctx)
+            } else {
+                target.remove_reader(&cap, reader, &mut interp.ctx)
+            };
+            interp.put_back(args[0], policy);
+            Ok(result.map(|()| vec![]))
+        }
+        ("access_policy", "set_expiry") => {
+            arity(call, 3)?;
+            let expiry_epoch: Option<u32> = interp.pure(2, args[2])?;
+            let cap = with_refs!(interp, args, [(1, AccessPolicyAdminCap, cap)], cap.clone());
+            let mut policy = interp.take_mut(0, args[0])?;
+            let result = variant!(policy, AccessPolicy, 0).set_expiry(&cap, expiry_epoch, &mut interp.ctx);
+            interp.put_back(args[0], policy);
+            Ok(result.map(|()| vec![]))
+        }
+        ("access_policy", "rename") => {
+            arity(call, 3)?;
+            let name: String = interp.pure(2, args[2])?;
+            let cap = with_refs!(interp, args, [(1, AccessPolicyAdminCap, cap)], cap.clone());
+            let mut policy = interp.take_mut(0, args[0])?;
+            let result = variant!(policy, AccessPolicy, 0).rename(&cap, name, &mut interp.ctx);
+            interp.put_back(args[0], policy);
+            Ok(result.map(|()| vec![]))
+        }
+        ("access_policy", "govern_blob" | "release_blob") => {
+            arity(call, 3)?;
+            let (policy, cap) = with_refs!(
+                interp,
+                args,
+                [(0, AccessPolicy, policy), (1, AccessPolicyAdminCap, cap)],
+                (policy.clone(), cap.clone())
+            );
+            let mut blob = interp.take_mut(2, args[2])?;
+            let target = variant!(blob, Blob, 2);
+            let result = if function == "govern_blob" {
+                policy.govern_blob(&cap, target, &mut interp.ctx)
+            } else {
+                policy.release_blob(&cap, target, &mut interp.ctx)
+            };
+            interp.put_back(args[2], blob);
+            Ok(result.map(|()| vec![]))
+        }
+        ("access_policy", "can_read") => {
+            arity(call, 4)?;
+            let reader: ObjectId = interp.pure(3, args[3])?;
+            let result = with_refs!(
+                interp,
+                args,
+                [(0, AccessPolicy, policy), (1, System, system), (2, Blob, blob)],
+                policy.can_read(system, blob, reader)
+            );
+            Ok(result.map(|allowed| vec![pure(&allowed)]))
+        }
+        ("access_policy", "seal_approve") => {
+            arity(call, 3)?;
+            let id: Vec<u8> = interp.pure(0, args[0])?;
+            let result = with_refs!(
+                interp,
+                args,
+                [(1, AccessPolicy, policy), (2, System, system)],
+                access_policy::seal_approve(&id, policy, system, &interp.ctx)
+            );
+            Ok(result.map(|()| vec![]))
+        }
+        ("access_policy", "name" | "readers" | "reader_count" | "expiry_epoch" | "version") => {
+            arity(call, 1)?;
+            let value = with_refs!(
+                interp,
+                args,
+                [(0, AccessPolicy, policy)],
+                match function {
+                    "name" => pure(&policy.name()),
+                    "readers" => pure(&policy.readers()),
+                    "reader_count" => pure(&policy.reader_count()),
+                    "expiry_epoch" => pure(&policy.expiry_epoch()),
+                    _ => pure(&policy.version()),
+                }
+            );
+            ok(vec![value])
+        }
+        ("access_policy", "is_reader") => {
+            arity(call, 2)?;
+            let reader: ObjectId = interp.pure(1, args[1])?;
+            let is_reader = with_refs!(interp, args, [(0, AccessPolicy, policy)], policy.is_reader(reader));
+            ok(vec![pure(&is_reader)])
+        }
+        ("access_policy", "is_active") => {
+            arity(call, 2)?;
+            let result =
+                with_refs!(interp, args, [(0, AccessPolicy, policy), (1, System, system)], policy.is_active(system));
+            Ok(result.map(|active| vec![pure(&active)]))
+        }
+        ("access_policy", "governs") => {
+            arity(call, 2)?;
+            let governs = with_refs!(interp, args, [(0, AccessPolicy, policy), (1, Blob, blob)], policy.governs(blob));
+            ok(vec![pure(&governs)])
+        }
+        ("access_policy", "policy_id") => {
+            arity(call, 1)?;
+            let policy_id = with_refs!(interp, args, [(0, AccessPolicyAdminCap, cap)], cap.policy_id());
+            ok(vec![pure(&policy_id)])
+        }
+        ("access_policy", "max_readers") => {
+            arity(call, 0)?;
+            ok(vec![pure(&access_policy::max_readers())])
+        }
         _ => Err(ExecutionError::FunctionNotFound),
     }
 }
@@ -428,6 +551,305 @@ fn framework(
             }
             interp.transfer(obj, recipient);
             Ok(Ok(vec![]))
+        }
+        _ => Err(ExecutionError::FunctionNotFound),
+    }
+}
+
+/// Takes the `&Clock` at argument `index`; the caller puts it back.
+fn take_clock(
+    interp: &mut Interp,
+    args: &[Argument],
+    index: usize,
+) -> Result<(Obj, walrus_contracts::Clock), ExecutionError> {
+    let obj = interp.take_ref(index, args[index])?;
+    match &obj {
+        Obj::Clock(clock) => {
+            let clock = clock.clone();
+            Ok((obj, clock))
+        }
+        _ => Err(arg_error(index, ArgErr::TypeMismatch)),
+    }
+}
+
+/// The `StorageNodeCap` at argument `index`, borrowed immutably (the slot keeps it).
+fn cap_ref(interp: &mut Interp, args: &[Argument], index: usize) -> Result<StorageNodeCap, ExecutionError> {
+    let obj = interp.take_ref(index, args[index])?;
+    let cap = match &obj {
+        Obj::Twin(T::StorageNodeCap(cap)) => cap.clone(),
+        _ => return Err(arg_error(index, ArgErr::TypeMismatch)),
+    };
+    interp.put_back(args[index], obj);
+    Ok(cap)
+}
+
+/// `walrus::{staking, staked_wal, storage_node, committee}`: staking, committee selection and
+/// epochs.
+fn staking_calls(
+    interp: &mut Interp,
+    call: &MoveCall,
+    module: &str,
+    function: &str,
+) -> Result<Result<Vec<Value>, MoveAbort>, ExecutionError> {
+    let args = &call.arguments;
+    let ok = |values: Vec<Value>| Ok(Ok(values));
+    match (module, function) {
+        ("staking", "create") => {
+            arity(call, 10)?;
+            let operators: Vec<ObjectId> = interp.pure(2, args[2])?;
+            let amounts: Vec<u64> = interp.pure(4, args[4])?;
+            let epoch_duration_ms: u64 = interp.pure(5, args[5])?;
+            let max_committee_size: u16 = interp.pure(6, args[6])?;
+            let max_shards_per_node: u16 = interp.pure(7, args[7])?;
+            let burn_bps: u16 = interp.pure(8, args[8])?;
+            let admin_cap = expect!(interp.take_obj(0, args[0])?, AdminCap, 0);
+            let (clock_obj, clock) = take_clock(interp, args, 9)?;
+            let mut system = interp.take_mut(1, args[1])?;
+            let mut stake = interp.take_mut(3, args[3])?;
+            let result = staking::create(
+                admin_cap,
+                variant!(system, System, 1),
+                operators,
+                variant!(stake, Coin, 3),
+                amounts,
+                epoch_duration_ms,
+                max_committee_size,
+                max_shards_per_node,
+                burn_bps,
+                &clock,
+                &mut interp.ctx,
+            );
+            interp.put_back(args[1], system);
+            interp.put_back(args[3], stake);
+            interp.put_back(args[9], clock_obj);
+            Ok(result.map(|()| vec![]))
+        }
+        ("staking", "register_candidate") => {
+            arity(call, 9)?;
+            let name: String = interp.pure(1, args[1])?;
+            let network_address: String = interp.pure(2, args[2])?;
+            let public_key: Vec<u8> = interp.pure(3, args[3])?;
+            let proof: Vec<u8> = interp.pure(4, args[4])?;
+            let commission: u16 = interp.pure(5, args[5])?;
+            let storage_price: u64 = interp.pure(6, args[6])?;
+            let write_price: u64 = interp.pure(7, args[7])?;
+            let capacity: u64 = interp.pure(8, args[8])?;
+            let result = with_mut!(interp, args, 0, Staking, |staking| staking.register_candidate(
+                name,
+                network_address,
+                public_key,
+                &proof,
+                commission,
+                storage_price,
+                write_price,
+                capacity,
+                &mut interp.ctx,
+            ));
+            Ok(result.map(|cap| vec![obj(T::StorageNodeCap(cap))]))
+        }
+        ("staking", "stake_with_pool") => {
+            arity(call, 3)?;
+            let node_id: ObjectId = interp.pure(2, args[2])?;
+            let coin = expect!(interp.take_obj(1, args[1])?, Coin, 1);
+            let result =
+                with_mut!(interp, args, 0, Staking, |staking| staking.stake_with_pool(coin, node_id, &mut interp.ctx));
+            Ok(result.map(|staked| vec![obj(T::StakedWal(staked))]))
+        }
+        ("staking", "request_withdraw_stake") => {
+            arity(call, 2)?;
+            let mut staking = interp.take_mut(0, args[0])?;
+            let mut staked = interp.take_mut(1, args[1])?;
+            let result =
+                variant!(staking, Staking, 0).request_withdraw_stake(variant!(staked, StakedWal, 1), &mut interp.ctx);
+            interp.put_back(args[0], staking);
+            interp.put_back(args[1], staked);
+            Ok(result.map(|()| vec![]))
+        }
+        ("staking", "withdraw_stake") => {
+            arity(call, 2)?;
+            let staked = expect!(interp.take_obj(1, args[1])?, StakedWal, 1);
+            let result = with_mut!(interp, args, 0, Staking, |staking| staking.withdraw_stake(staked, &mut interp.ctx));
+            Ok(result.map(|coin| vec![obj(T::Coin(coin))]))
+        }
+        ("staking", "collect_commission") => {
+            arity(call, 2)?;
+            let cap = cap_ref(interp, args, 1)?;
+            let result =
+                with_mut!(interp, args, 0, Staking, |staking| staking.collect_commission(&cap, &mut interp.ctx));
+            Ok(result.map(|coin| vec![obj(T::Coin(coin))]))
+        }
+        ("staking", "set_next_commission") => {
+            arity(call, 3)?;
+            let rate: u16 = interp.pure(2, args[2])?;
+            let cap = cap_ref(interp, args, 1)?;
+            let result = with_mut!(interp, args, 0, Staking, |staking| staking.set_next_commission(&cap, rate));
+            Ok(result.map(|()| vec![]))
+        }
+        ("staking", "set_storage_price_vote" | "set_write_price_vote" | "set_node_capacity_vote") => {
+            arity(call, 3)?;
+            let value: u64 = interp.pure(2, args[2])?;
+            let cap = cap_ref(interp, args, 1)?;
+            let result = with_mut!(interp, args, 0, Staking, |staking| match function {
+                "set_storage_price_vote" => staking.set_storage_price_vote(&cap, value),
+                "set_write_price_vote" => staking.set_write_price_vote(&cap, value),
+                _ => staking.set_node_capacity_vote(&cap, value),
+            });
+            Ok(result.map(|()| vec![]))
+        }
+        ("staking", "voting_end") => {
+            arity(call, 2)?;
+            let (clock_obj, clock) = take_clock(interp, args, 1)?;
+            let result = with_mut!(interp, args, 0, Staking, |staking| staking.voting_end(&clock, &mut interp.ctx));
+            interp.put_back(args[1], clock_obj);
+            Ok(result.map(|()| vec![]))
+        }
+        ("staking", "initiate_epoch_change") => {
+            arity(call, 3)?;
+            let (clock_obj, clock) = take_clock(interp, args, 2)?;
+            let mut staking = interp.take_mut(0, args[0])?;
+            let mut system = interp.take_mut(1, args[1])?;
+            let result = variant!(staking, Staking, 0).initiate_epoch_change(
+                variant!(system, System, 1),
+                &clock,
+                &mut interp.ctx,
+            );
+            interp.put_back(args[0], staking);
+            interp.put_back(args[1], system);
+            interp.put_back(args[2], clock_obj);
+            Ok(result.map(|()| vec![]))
+        }
+        ("staking", "epoch_sync_done") => {
+            arity(call, 4)?;
+            let epoch: u32 = interp.pure(2, args[2])?;
+            let cap = cap_ref(interp, args, 1)?;
+            let (clock_obj, clock) = take_clock(interp, args, 3)?;
+            let result = with_mut!(interp, args, 0, Staking, |staking| staking.epoch_sync_done(
+                &cap,
+                epoch,
+                &clock,
+                &mut interp.ctx
+            ));
+            interp.put_back(args[3], clock_obj);
+            Ok(result.map(|()| vec![]))
+        }
+        ("staking", "burn_pending_rewards") => {
+            arity(call, 2)?;
+            let mut staking = interp.take_mut(0, args[0])?;
+            let mut treasury = interp.take_mut(1, args[1])?;
+            let result = variant!(staking, Staking, 0)
+                .burn_pending_rewards(variant!(treasury, ProtectedTreasury, 1), &mut interp.ctx);
+            interp.put_back(args[0], staking);
+            interp.put_back(args[1], treasury);
+            Ok(result.map(|()| vec![]))
+        }
+        (
+            "staking",
+            "version"
+            | "epoch"
+            | "epoch_start_ms"
+            | "epoch_duration_ms"
+            | "is_epoch_change_sync"
+            | "is_epoch_change_done"
+            | "is_next_params_selected"
+            | "synced_shards"
+            | "n_pools"
+            | "pool_ids"
+            | "burn_pending_value",
+        ) => {
+            arity(call, 1)?;
+            let result = with_refs!(interp, args, [(0, Staking, staking)], {
+                let version = staking.version;
+                staking.inner().map(|inner| match function {
+                    "version" => pure(&version),
+                    "epoch" => pure(&inner.epoch),
+                    "epoch_start_ms" => pure(&inner.epoch_start_ms),
+                    "epoch_duration_ms" => pure(&inner.epoch_duration_ms),
+                    "is_epoch_change_sync" => pure(&(inner.epoch_state == EpochState::EpochChangeSync)),
+                    "is_epoch_change_done" => pure(&(inner.epoch_state == EpochState::EpochChangeDone)),
+                    "is_next_params_selected" => pure(&(inner.epoch_state == EpochState::NextParamsSelected)),
+                    "synced_shards" => pure(&inner.synced_shards),
+                    "n_pools" => pure(&(inner.pool_ids.len() as u64)),
+                    "pool_ids" => pure(&inner.pool_ids),
+                    _ => pure(&inner.burn_pending.value),
+                })
+            });
+            Ok(result.map(|value| vec![value]))
+        }
+        ("staking", "has_pool") => {
+            arity(call, 2)?;
+            let node_id: ObjectId = interp.pure(1, args[1])?;
+            let result =
+                with_refs!(interp, args, [(0, Staking, staking)], staking.inner().map(|i| i.pools.contains(&node_id)));
+            Ok(result.map(|has| vec![pure(&has)]))
+        }
+        ("staked_wal", "split") => {
+            arity(call, 2)?;
+            let amount: u64 = interp.pure(1, args[1])?;
+            let result = with_mut!(interp, args, 0, StakedWal, |staked| staked.split(amount, &mut interp.ctx));
+            Ok(result.map(|part| vec![obj(T::StakedWal(part))]))
+        }
+        ("staked_wal", "join") => {
+            arity(call, 2)?;
+            let other = expect!(interp.take_obj(1, args[1])?, StakedWal, 1);
+            let result = with_mut!(interp, args, 0, StakedWal, |staked| staked.join(other));
+            Ok(result.map(|()| vec![]))
+        }
+        (
+            "staked_wal",
+            "node_id" | "value" | "activation_epoch" | "is_staked" | "is_withdrawing" | "withdraw_epoch"
+            | "pool_token_amount",
+        ) => {
+            arity(call, 1)?;
+            let result = with_refs!(
+                interp,
+                args,
+                [(0, StakedWal, staked)],
+                match function {
+                    "node_id" => Ok(pure(&staked.node_id)),
+                    "value" => Ok(pure(&staked.value())),
+                    "activation_epoch" => Ok(pure(&staked.activation_epoch)),
+                    "is_staked" => Ok(pure(&staked.is_staked())),
+                    "is_withdrawing" => Ok(pure(&!staked.is_staked())),
+                    "withdraw_epoch" => staked.withdraw_epoch().map(|e| pure(&e)),
+                    _ => staked.pool_token_amount().map(|t| pure(&t)),
+                }
+            );
+            Ok(result.map(|value| vec![value]))
+        }
+        ("staked_wal", "min_stake_frost") => {
+            arity(call, 0)?;
+            ok(vec![pure(&walrus_contracts::staked_wal::MIN_STAKE_FROST)])
+        }
+        ("storage_node", "node_id") => {
+            arity(call, 1)?;
+            let cap = cap_ref(interp, args, 0)?;
+            ok(vec![pure(&cap.node_id)])
+        }
+        ("committee", "shard_counts") => {
+            arity(call, 3)?;
+            let stakes: Vec<u64> = interp.pure(0, args[0])?;
+            let n_shards: u16 = interp.pure(1, args[1])?;
+            let cap: u16 = interp.pure(2, args[2])?;
+            if stakes.is_empty() || stakes.iter().all(|&s| s == 0) {
+                // Move divides by the total stake: an arithmetic error.
+                return Err(ExecutionError::MovePrimitiveRuntimeError { location: None });
+            }
+            ok(vec![pure(&committee::shard_counts(&stakes, n_shards, cap))])
+        }
+        ("committee", "quorum_price" | "quorum_capacity") => {
+            arity(call, 2)?;
+            let votes: Vec<u64> = interp.pure(0, args[0])?;
+            let shards: Vec<u16> = interp.pure(1, args[1])?;
+            if votes.len() != shards.len() {
+                // Move indexes `shards` by the votes' positions: out of bounds.
+                return Err(ExecutionError::MovePrimitiveRuntimeError { location: None });
+            }
+            let value = if function == "quorum_price" {
+                committee::quorum_price(&votes, &shards)
+            } else {
+                committee::quorum_capacity(&votes, &shards)
+            };
+            ok(vec![pure(&value)])
         }
         _ => Err(ExecutionError::FunctionNotFound),
     }

@@ -25,6 +25,16 @@ pub enum Value {
     Obj(Obj),
 }
 
+impl Value {
+    /// The value's BCS bytes (an object's contents), as a simulation reports a return value.
+    fn bcs(&self) -> Vec<u8> {
+        match self {
+            Self::Pure(bytes) => bytes.clone(),
+            Self::Obj(obj) => obj.contents(),
+        }
+    }
+}
+
 #[allow(clippy::large_enum_variant)]
 enum Slot {
     Pure(Vec<u8>),
@@ -50,6 +60,8 @@ pub struct Interp {
     pub(super) ctx: TxContext,
     placed: Vec<(Obj, Owner)>,
     events: Vec<TwinEvent>,
+    /// Per command, the BCS bytes of each value it returned.
+    return_values: Vec<Vec<Vec<u8>>>,
 }
 
 /// An error about argument `index` of the current command.
@@ -65,6 +77,7 @@ impl Interp {
         digest: Digest,
         inputs: &[Option<LoadedInput>],
         gas_objects: &[Object],
+        clock_ms: u64,
     ) -> Result<Self, Rejection> {
         let TransactionKind::ProgrammableTransaction(ptb) = &tx.kind else { unreachable!("validated") };
         let mut slots = Vec::with_capacity(inputs.len());
@@ -77,6 +90,11 @@ impl Interp {
                         sender: tx.sender,
                         reason: "the local chain executes only wal, walrus and coin objects".into(),
                     })?;
+                    // The clock reads the transaction's time, whatever version the store holds.
+                    let value = match value {
+                        Obj::Clock(clock) => Obj::Clock(walrus_contracts::Clock { timestamp_ms: clock_ms, ..clock }),
+                        other => other,
+                    };
                     Slot::Object { value: Some(value), kind: loaded.kind }
                 }
                 (_, None) => unreachable!("object inputs are loaded"),
@@ -95,6 +113,7 @@ impl Interp {
             ctx: TxContext::new(walrus_contracts::ObjectId(tx.sender.into_inner()), digest.into_inner()),
             placed: Vec::new(),
             events: Vec::new(),
+            return_values: Vec::new(),
         })
     }
 
@@ -103,10 +122,17 @@ impl Interp {
         std::mem::take(&mut self.events)
     }
 
+    /// Per command run, the BCS bytes of each value it returned (e.g. `access_policy::can_read`'s
+    /// `bool`): what a simulation reports as command outputs.
+    pub fn take_return_values(&mut self) -> Vec<Vec<Vec<u8>>> {
+        std::mem::take(&mut self.return_values)
+    }
+
     /// Runs the commands; on failure returns the error and the failing command's index.
     pub fn run(&mut self, commands: &[Command]) -> Result<World, CommandError> {
         for (index, command) in commands.iter().enumerate() {
             let results = self.command(command).map_err(|e| (e, Some(index)))?;
+            self.return_values.push(results.iter().map(Value::bcs).collect());
             self.results.push(results.into_iter().map(Some).collect());
         }
         for (r, results) in self.results.iter().enumerate() {

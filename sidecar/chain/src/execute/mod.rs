@@ -102,6 +102,8 @@ pub struct Executed {
     pub events: Option<TransactionEvents>,
     /// Objects written and deleted.
     pub commit: Commit,
+    /// Per command, the BCS bytes of each value it returned; empty if execution failed.
+    pub return_values: Vec<Vec<Vec<u8>>>,
 }
 
 /// An input object after validation.
@@ -193,6 +195,16 @@ fn validate_unsigned(
                     }
                 }
                 let mutable = matches!(shared.mutability(), sui_sdk_types::Mutability::Mutable);
+                if mutable && id == crate::types::CLOCK_OBJECT {
+                    // Sui's rule: the clock can only be read, so it may only be an immutable input.
+                    return Err(Rejection::NotUsable {
+                        id,
+                        sender: tx.sender,
+                        reason: "the Clock (0x6) can only be used by immutable reference; pass it as an \
+                                 immutable shared input"
+                            .into(),
+                    });
+                }
                 Some(LoadedInput { object, kind: InputKind::Shared { mutable } })
             }
             _ => {
@@ -268,19 +280,24 @@ fn current(store: &Store, id: Address) -> Result<Object, Rejection> {
     store.object(&to_object_id(id))?.ok_or(Rejection::ObjectNotFound(id))
 }
 
-/// Validates and executes `signed`. A rejection changes nothing; an execution (successful or
-/// failed) yields effects and the commit to apply.
-pub fn execute(store: &Store, signed: &SignedTransaction, epoch: u64) -> Result<Executed, Rejection> {
+/// Validates and executes `signed` with the clock at `clock_ms`. A rejection changes nothing; an
+/// execution (successful or failed) yields effects and the commit to apply.
+pub fn execute(store: &Store, signed: &SignedTransaction, epoch: u64, clock_ms: u64) -> Result<Executed, Rejection> {
     let (inputs, gas_objects) = validate(store, signed)?;
-    run(store, &signed.transaction, inputs, gas_objects, epoch)
+    run(store, &signed.transaction, inputs, gas_objects, epoch, clock_ms)
 }
 
 /// Executes `transaction` as [`execute`] would, without requiring a signature: the dry run
 /// behind transaction simulation. It reads the store and never writes to it; the returned
 /// commit is what executing the signed transaction would apply, and callers drop it.
-pub fn dry_run(store: &Store, transaction: &sui_sdk_types::Transaction, epoch: u64) -> Result<Executed, Rejection> {
+pub fn dry_run(
+    store: &Store,
+    transaction: &sui_sdk_types::Transaction,
+    epoch: u64,
+    clock_ms: u64,
+) -> Result<Executed, Rejection> {
     let (inputs, gas_objects) = validate_unsigned(store, transaction)?;
-    run(store, transaction, inputs, gas_objects, epoch)
+    run(store, transaction, inputs, gas_objects, epoch, clock_ms)
 }
 
 fn run(
@@ -289,6 +306,7 @@ fn run(
     inputs: Vec<Option<LoadedInput>>,
     gas_objects: Vec<Object>,
     epoch: u64,
+    clock_ms: u64,
 ) -> Result<Executed, Rejection> {
     let digest = tx.digest();
     let TransactionKind::ProgrammableTransaction(ptb) = &tx.kind else { unreachable!("validated") };
@@ -301,7 +319,7 @@ fn run(
         .max()
         .unwrap_or(0);
 
-    let mut interp = interp::Interp::new(store, tx, digest, &inputs, &gas_objects)?;
+    let mut interp = interp::Interp::new(store, tx, digest, &inputs, &gas_objects, clock_ms)?;
     let outcome = interp.run(&ptb.commands);
     let (status, world, twin_events) = match outcome {
         Ok(world) => (ExecutionStatus::Success, Some(world), interp.take_events()),
@@ -325,6 +343,7 @@ fn run(
         changes.delete(extra);
     }
 
+    let return_values = if world.is_some() { interp.take_return_values() } else { Vec::new() };
     let mut unchanged = Vec::new();
     if let Some(world) = world {
         apply_world(store, &inputs, world, &mut changes, &mut unchanged)?;
@@ -392,7 +411,7 @@ fn run(
         unchanged_consensus_objects: unchanged,
         auxiliary_data_digest: None,
     }));
-    Ok(Executed { effects, events, commit })
+    Ok(Executed { effects, events, commit, return_values })
 }
 
 /// Turns the interpreter's final world into writes and deletions: first every object that
@@ -562,6 +581,7 @@ impl Changes {
             }
             Obj::Twin(T::Blob(b)) => vec![b.id],
             Obj::Twin(T::SharedBlob(s)) => vec![s.blob.id],
+            Obj::Twin(T::Staking(s)) => std::iter::once(s.id).chain(objects::staking_tables(s)).collect(),
             _ => vec![],
         }
     }

@@ -3,15 +3,21 @@
 
 use sui_sdk_types::{Digest, MoveStruct, Object, ObjectData, Owner, TypeTag};
 use walrus_contracts::{
-    Coin, ObjectId, U256, blob::Blob, metadata::Metadata, objects::Object as TwinObject,
+    Coin, ObjectId, U256,
+    blob::Blob,
+    metadata::Metadata,
+    objects::Object as TwinObject,
+    staking::Staking,
+    staking_inner::StakingInnerV1,
+    staking_pool::{PoolExchangeRate, StakingPool},
     system_state_inner::SystemStateInnerV1,
 };
 
 use crate::{
     store::{Store, StoreError},
     types::{
-        CoinKind, METADATA_KEY, Obj, WAL_PACKAGE, WALRUS_PACKAGE, bytes_type, dynamic_field_id, field_tag,
-        metadata_type, system_inner_type, to_address,
+        CoinKind, METADATA_KEY, Obj, WAL_PACKAGE, WALRUS_PACKAGE, bytes_type, dynamic_field_id, exchange_rate_type,
+        field_tag, id_type, metadata_type, staking_inner_type, staking_pool_type, system_inner_type, to_address,
     },
 };
 
@@ -51,10 +57,21 @@ pub fn load(store: &Store, object: &Object) -> Result<Option<Obj>, StoreError> {
             "System" => TwinObject::System(bcs::from_bytes(contents).map_err(|e| corrupt("system", e))?),
             "InitCap" => TwinObject::InitCap(bcs::from_bytes(contents).map_err(|e| corrupt("init cap", e))?),
             "AdminCap" => TwinObject::AdminCap(bcs::from_bytes(contents).map_err(|e| corrupt("admin cap", e))?),
+            "AccessPolicy" => {
+                TwinObject::AccessPolicy(bcs::from_bytes(contents).map_err(|e| corrupt("access policy", e))?)
+            }
+            "AccessPolicyAdminCap" => TwinObject::AccessPolicyAdminCap(
+                bcs::from_bytes(contents).map_err(|e| corrupt("access policy admin cap", e))?,
+            ),
             "ProtectedTreasury" => {
                 TwinObject::ProtectedTreasury(bcs::from_bytes(contents).map_err(|e| corrupt("treasury", e))?)
             }
             "CoinMetadata" => TwinObject::CoinMetadata(bcs::from_bytes(contents).map_err(|e| corrupt("metadata", e))?),
+            "Staking" => TwinObject::Staking(bcs::from_bytes(contents).map_err(|e| corrupt("staking", e))?),
+            "StakedWal" => TwinObject::StakedWal(bcs::from_bytes(contents).map_err(|e| corrupt("staked wal", e))?),
+            "StorageNodeCap" => {
+                TwinObject::StorageNodeCap(bcs::from_bytes(contents).map_err(|e| corrupt("storage node cap", e))?)
+            }
             _ => unreachable!("callers pass known names"),
         };
         Ok(object)
@@ -66,12 +83,27 @@ pub fn load(store: &Store, object: &Object) -> Result<Option<Obj>, StoreError> {
             Some(CoinKind::Wal) => Obj::Twin(TwinObject::Coin(coin)),
             None => return Ok(None),
         }
+    } else if *tag.address() == crate::types::SUI_FRAMEWORK && module == "clock" && name == "Clock" {
+        Obj::Clock(bcs::from_bytes(contents).map_err(|e| corrupt("clock", e))?)
     } else if *tag.address() == crate::types::SUI_FRAMEWORK && module == "coin" && name == "CoinMetadata" {
         Obj::Twin(decode("CoinMetadata")?)
     } else if *tag.address() == WAL_PACKAGE && name == "ProtectedTreasury" {
         Obj::Twin(decode("ProtectedTreasury")?)
     } else if *tag.address() == WALRUS_PACKAGE
-        && matches!(name, "Storage" | "Blob" | "SharedBlob" | "System" | "InitCap" | "AdminCap")
+        && matches!(
+            name,
+            "Storage"
+                | "Blob"
+                | "SharedBlob"
+                | "System"
+                | "InitCap"
+                | "AdminCap"
+                | "AccessPolicy"
+                | "AccessPolicyAdminCap"
+                | "Staking"
+                | "StakedWal"
+                | "StorageNodeCap"
+        )
     {
         Obj::Twin(decode(name)?)
     } else {
@@ -125,8 +157,40 @@ fn attach_children(store: &Store, obj: Obj) -> Result<Obj, StoreError> {
             load_blob_children(store, &mut shared.blob)?;
             Obj::Twin(TwinObject::SharedBlob(shared))
         }
+        Obj::Twin(TwinObject::Staking(mut staking)) => {
+            load_staking_children(store, &mut staking)?;
+            Obj::Twin(TwinObject::Staking(staking))
+        }
         other => other,
     })
+}
+
+/// The staking state and its tables: the pools, and each pool's exchange rates.
+fn load_staking_children(store: &Store, staking: &mut Staking) -> Result<(), StoreError> {
+    let key = bcs::to_bytes(&staking.version).expect("u64 serializes");
+    let mut inner: StakingInnerV1 = child(store, staking.id, &TypeTag::U64, &key)?
+        .ok_or_else(|| corrupt("staking", "the state dynamic field is missing"))?;
+    for entry_id in store.children(&inner.pools.id)? {
+        let object = store.object(&entry_id)?.ok_or_else(|| corrupt("pool entry", "dangling index"))?;
+        let field: Field<ObjectId, StakingPool> =
+            bcs::from_bytes(move_struct(&object)?.contents()).map_err(|e| corrupt("pool entry", e))?;
+        let mut pool = field.value;
+        for rate_id in store.children(&pool.exchange_rates.id)? {
+            let object = store.object(&rate_id)?.ok_or_else(|| corrupt("exchange rate", "dangling index"))?;
+            let rate: Field<u32, PoolExchangeRate> =
+                bcs::from_bytes(move_struct(&object)?.contents()).map_err(|e| corrupt("exchange rate", e))?;
+            pool.exchange_rates.entries.insert(rate.name, rate.value);
+        }
+        inner.pools.entries.insert(field.name, pool);
+    }
+    staking.inner = Some(inner);
+    Ok(())
+}
+
+/// The table objects under a staking object, whose entries are its grandchildren.
+pub fn staking_tables(staking: &Staking) -> Vec<ObjectId> {
+    let Some(inner) = &staking.inner else { return Vec::new() };
+    std::iter::once(inner.pools.id).chain(inner.pools.entries.values().map(|p| p.exchange_rates.id)).collect()
 }
 
 /// A Sui object of `obj` at `version` with `owner`.
@@ -191,6 +255,42 @@ pub fn children_of(obj: &Obj) -> Vec<Child> {
         }
         Obj::Twin(TwinObject::Blob(blob)) => blob_children(blob, &mut out),
         Obj::Twin(TwinObject::SharedBlob(shared)) => blob_children(&shared.blob, &mut out),
+        Obj::Twin(TwinObject::Staking(staking)) => {
+            let inner = staking.inner.as_ref().expect("loaded with the staking object");
+            let key = bcs::to_bytes(&staking.version).expect("u64 serializes");
+            let id = dynamic_field_id(staking.id, &TypeTag::U64, &key);
+            let field = Field { id, name: staking.version, value: inner };
+            out.push(Child {
+                parent: staking.id,
+                id,
+                tag: field_tag(TypeTag::U64, staking_inner_type()),
+                contents: bcs::to_bytes(&field).expect("fields serialize"),
+            });
+            let table = inner.pools.id;
+            for (node_id, pool) in &inner.pools.entries {
+                let key = bcs::to_bytes(node_id).expect("ids serialize");
+                let id = dynamic_field_id(table, &id_type(), &key);
+                let field = Field { id, name: *node_id, value: pool };
+                out.push(Child {
+                    parent: table,
+                    id,
+                    tag: field_tag(id_type(), staking_pool_type()),
+                    contents: bcs::to_bytes(&field).expect("fields serialize"),
+                });
+                let rates = pool.exchange_rates.id;
+                for (epoch, rate) in &pool.exchange_rates.entries {
+                    let key = bcs::to_bytes(epoch).expect("u32 serializes");
+                    let id = dynamic_field_id(rates, &TypeTag::U32, &key);
+                    let field = Field { id, name: *epoch, value: *rate };
+                    out.push(Child {
+                        parent: rates,
+                        id,
+                        tag: field_tag(TypeTag::U32, exchange_rate_type()),
+                        contents: bcs::to_bytes(&field).expect("fields serialize"),
+                    });
+                }
+            }
+        }
         _ => {}
     }
     out

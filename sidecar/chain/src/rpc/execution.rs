@@ -21,8 +21,9 @@ use crate::{LocalChain, execute::GAS_COST_MIST, types::CoinKind};
 /// Sui's default read mask for `ExecuteTransaction`.
 const EXECUTE_MASK: &str = "effects.status,checkpoint";
 /// The read mask for `SimulateTransaction` when the request gives none: the resolved
-/// transaction and what it would do.
-const SIMULATE_MASK: &str = "transaction.digest,transaction.transaction,transaction.effects,transaction.events";
+/// transaction, what it would do, and what its commands would return.
+const SIMULATE_MASK: &str =
+    "transaction.digest,transaction.transaction,transaction.effects,transaction.events,command_outputs";
 /// The gas budget a simulation sets when the request leaves it to the server (and the gas coins
 /// hold that much): ten times the flat fee, the same margin over the cost a Sui client's
 /// estimate adds.
@@ -224,6 +225,24 @@ fn select_gas(chain: &LocalChain, transaction: &Transaction) -> Result<Vec<Objec
     Ok(selected)
 }
 
+/// One command's return values as Sui reports them. The BCS bytes only: the interpreter does
+/// not track Move types of plain values, so `name` (the type) stays unset, and values mutated
+/// through references are not reported.
+fn command_result(values: Vec<Vec<u8>>) -> proto::CommandResult {
+    let mut result = proto::CommandResult::default();
+    result.return_values = values
+        .into_iter()
+        .map(|bytes| {
+            let mut value = proto::Bcs::default();
+            value.value = Some(bytes.into());
+            let mut output = proto::CommandOutput::default();
+            output.value = Some(value);
+            output
+        })
+        .collect();
+    result
+}
+
 #[tonic::async_trait]
 impl TransactionExecutionService for RpcService {
     async fn execute_transaction(
@@ -261,11 +280,11 @@ impl TransactionExecutionService for RpcService {
         let mask = convert::mask(request.read_mask.as_ref(), SIMULATE_MASK);
         let submask = mask.subtree(SimulateTransactionResponse::TRANSACTION_FIELD.name);
         let do_gas_selection = request.do_gas_selection.unwrap_or(false);
-        let transaction = self
+        let (transaction, return_values) = self
             .blocking(move |chain| {
                 let transaction = resolve_transaction(chain, message, do_gas_selection)?;
                 let simulated = chain.simulate(&transaction).map_err(rejection_status)?;
-                let Some(submask) = submask else { return Ok(None) };
+                let Some(submask) = submask else { return Ok((None, simulated.return_values)) };
                 let view = convert::TransactionView {
                     transaction: &transaction,
                     signatures: &[],
@@ -274,11 +293,15 @@ impl TransactionExecutionService for RpcService {
                     checkpoint: None,
                     written: &simulated.written,
                 };
-                view.to_proto(chain, &submask, None).map(Some).map_err(store_status)
+                let transaction = view.to_proto(chain, &submask, None).map_err(store_status)?;
+                Ok((Some(transaction), simulated.return_values))
             })
             .await?;
         let mut response = SimulateTransactionResponse::default();
         response.transaction = transaction;
+        if mask.contains(SimulateTransactionResponse::COMMAND_OUTPUTS_FIELD.name) {
+            response.command_outputs = return_values.into_iter().map(command_result).collect();
+        }
         if mask.contains(SimulateTransactionResponse::SUGGESTED_GAS_PRICE_FIELD.name) {
             response.suggested_gas_price = Some(REFERENCE_GAS_PRICE_MIST);
         }

@@ -108,8 +108,8 @@ impl TestNetwork {
         NodeClient::new(&self.nodes[node].address.to_string()).unwrap()
     }
 
-    pub fn shards(&self, node: usize) -> std::ops::Range<u16> {
-        self.committee.shard_range(node)
+    pub fn shards(&self, node: usize) -> Vec<u16> {
+        self.committee.members[node].shard_ids.clone()
     }
 
     /// Stops node `node`; with `wipe`, deletes its data directory; starts it again on the same

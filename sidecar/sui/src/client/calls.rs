@@ -2,13 +2,21 @@
 //! on [`WalrusPtb`] (adds the call to a transaction) and on [`WalrusChainClient`] (runs it as a
 //! transaction of its own), plus [`WalrusChainClient::reserve_and_register`].
 
-use sui_sdk_types::{Address, ObjectReference, Owner, StructTag};
+use sui_rpc::field::{FieldMask, FieldMaskUtil};
+use sui_rpc::proto::sui::rpc::v2 as proto;
+use sui_sdk_types::{Address, ExecutionStatus, ObjectReference, Owner, StructTag, TransactionEffects};
 use sui_transaction_builder::Argument;
-use walrus_contracts::{Coin, U256, blob::Blob, shared_blob::SharedBlob, storage_resource::Storage};
+use walrus_contracts::{
+    Coin, U256, access_policy::AccessPolicyAdminCap, blob::Blob, shared_blob::SharedBlob, storage_resource::Storage,
+};
 use walrus_core::BlobCommitment;
 
 use super::transactions::WalrusPtb;
 use super::{ChainError, ChainObject, ChainResult, ExecutedTransaction, WalrusChainClient};
+
+/// What the client reads back from the dry run of a read-only call: whether it aborted, and the
+/// values it returned.
+const DRY_RUN_READ_MASK: &[&str] = &["transaction.digest", "transaction.effects.bcs", "command_outputs"];
 
 /// A certificate of the committee: an aggregate BLS signature of the members in the bitmap over
 /// the message (`docs/chain.md` §5).
@@ -20,19 +28,6 @@ pub struct Certificate {
     pub signers_bitmap: Vec<u8>,
     /// The signed message bytes.
     pub message: Vec<u8>,
-}
-
-/// A member of a new committee, for `system::advance_epoch`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CommitteeMemberSpec {
-    /// The storage node's id.
-    pub node_id: Address,
-    /// Its 48-byte compressed BLS12-381 G1 public key.
-    pub public_key: Vec<u8>,
-    /// Where clients reach its storage API, `host:port`.
-    pub network_address: String,
-    /// How many shards it holds.
-    pub n_shards: u16,
 }
 
 /// Move calls, as commands added to a transaction. Arguments are inputs or results of earlier
@@ -104,30 +99,6 @@ impl WalrusPtb {
         self.walrus_call("system", "invalidate_blob_id", vec![system, signature, bitmap, message])
     }
 
-    /// `system::advance_epoch(&mut System, &AdminCap, node_ids, public_keys, network_addresses,
-    /// shard_counts)`.
-    pub fn advance_epoch(
-        &mut self,
-        system: Argument,
-        admin_cap: Argument,
-        committee: &[CommitteeMemberSpec],
-    ) -> Argument {
-        let node_ids = self.pure(&committee.iter().map(|m| m.node_id).collect::<Vec<_>>());
-        let public_keys = self.pure(&committee.iter().map(|m| m.public_key.clone()).collect::<Vec<_>>());
-        let network_addresses = self.pure(&committee.iter().map(|m| m.network_address.clone()).collect::<Vec<_>>());
-        let shard_counts = self.pure(&committee.iter().map(|m| m.n_shards).collect::<Vec<_>>());
-        self.walrus_call(
-            "system",
-            "advance_epoch",
-            vec![system, admin_cap, node_ids, public_keys, network_addresses, shard_counts],
-        )
-    }
-
-    /// `system::withdraw_rewards(&mut System, &AdminCap): Coin<WAL>`.
-    pub fn withdraw_rewards(&mut self, system: Argument, admin_cap: Argument) -> Argument {
-        self.walrus_call("system", "withdraw_rewards", vec![system, admin_cap])
-    }
-
     /// `blob::burn(Blob)`.
     pub fn burn_blob(&mut self, blob: Argument) -> Argument {
         self.walrus_call("blob", "burn", vec![blob])
@@ -144,6 +115,60 @@ impl WalrusPtb {
     pub fn remove_metadata_pair(&mut self, blob: Argument, key: &str) -> Argument {
         let key = self.pure(&key);
         self.walrus_call("blob", "remove_metadata_pair", vec![blob, key])
+    }
+
+    /// `access_policy::new(name, expiry_epoch): AccessPolicyAdminCap` (the policy is shared).
+    pub fn new_access_policy(&mut self, name: &str, expiry_epoch: Option<u32>) -> Argument {
+        let name = self.pure(&name);
+        let expiry_epoch = self.pure(&expiry_epoch);
+        self.walrus_call("access_policy", "new", vec![name, expiry_epoch])
+    }
+
+    /// `access_policy::add_reader(&mut AccessPolicy, &AccessPolicyAdminCap, reader)`.
+    pub fn add_policy_reader(&mut self, policy: Argument, admin_cap: Argument, reader: Address) -> Argument {
+        let reader = self.pure(&reader);
+        self.walrus_call("access_policy", "add_reader", vec![policy, admin_cap, reader])
+    }
+
+    /// `access_policy::remove_reader(&mut AccessPolicy, &AccessPolicyAdminCap, reader)`.
+    pub fn remove_policy_reader(&mut self, policy: Argument, admin_cap: Argument, reader: Address) -> Argument {
+        let reader = self.pure(&reader);
+        self.walrus_call("access_policy", "remove_reader", vec![policy, admin_cap, reader])
+    }
+
+    /// `access_policy::set_expiry(&mut AccessPolicy, &AccessPolicyAdminCap, expiry_epoch)`.
+    pub fn set_policy_expiry(&mut self, policy: Argument, admin_cap: Argument, expiry_epoch: Option<u32>) -> Argument {
+        let expiry_epoch = self.pure(&expiry_epoch);
+        self.walrus_call("access_policy", "set_expiry", vec![policy, admin_cap, expiry_epoch])
+    }
+
+    /// `access_policy::rename(&mut AccessPolicy, &AccessPolicyAdminCap, name)`.
+    pub fn rename_access_policy(&mut self, policy: Argument, admin_cap: Argument, name: &str) -> Argument {
+        let name = self.pure(&name);
+        self.walrus_call("access_policy", "rename", vec![policy, admin_cap, name])
+    }
+
+    /// `access_policy::govern_blob(&AccessPolicy, &AccessPolicyAdminCap, &mut Blob)`.
+    pub fn govern_blob(&mut self, policy: Argument, admin_cap: Argument, blob: Argument) -> Argument {
+        self.walrus_call("access_policy", "govern_blob", vec![policy, admin_cap, blob])
+    }
+
+    /// `access_policy::release_blob(&AccessPolicy, &AccessPolicyAdminCap, &mut Blob)`.
+    pub fn release_blob(&mut self, policy: Argument, admin_cap: Argument, blob: Argument) -> Argument {
+        self.walrus_call("access_policy", "release_blob", vec![policy, admin_cap, blob])
+    }
+
+    /// `access_policy::can_read(&AccessPolicy, &System, &Blob, reader): bool`.
+    pub fn can_read(&mut self, policy: Argument, system: Argument, blob: Argument, reader: Address) -> Argument {
+        let reader = self.pure(&reader);
+        self.walrus_call("access_policy", "can_read", vec![policy, system, blob, reader])
+    }
+
+    /// `access_policy::seal_approve(id, &AccessPolicy, &System)` (an `entry` function Seal key
+    /// servers dry-run; it aborts unless the sender may read `id`).
+    pub fn seal_approve(&mut self, id: &[u8], policy: Argument, system: Argument) -> Argument {
+        let id = self.pure(&id);
+        self.walrus_call("access_policy", "seal_approve", vec![id, policy, system])
     }
 
     /// `storage_resource::split_by_epoch(&mut Storage, split_epoch): Storage` (the later part).
@@ -517,35 +542,225 @@ impl WalrusChainClient {
         .await
     }
 
-    /// Starts the next epoch with `committee` (administrator only: `admin_cap` is the
-    /// `AdminCap`). A placeholder for the staking contract's epoch change.
-    pub async fn advance_epoch(
+    /// Creates and shares an access policy named `name` that grants nothing from `expiry_epoch`
+    /// on (`None`: never expires); its admin cap goes to the sender. Returns (policy id, admin
+    /// cap id).
+    pub async fn create_access_policy(&self, name: &str, expiry_epoch: Option<u32>) -> ChainResult<(Address, Address)> {
+        let sender = self.address();
+        let executed = self
+            .run(&[], None, |ptb, _| {
+                let admin_cap = ptb.new_access_policy(name, expiry_epoch);
+                ptb.transfer(vec![admin_cap], sender);
+                Ok(())
+            })
+            .await?;
+        let admin_cap: ChainObject<AccessPolicyAdminCap> =
+            self.new_object(&executed, &self.access_policy_admin_cap_type()).await?;
+        Ok((Address::new(admin_cap.value.policy_id.0), admin_cap.id()))
+    }
+
+    /// Lets `reader` read under `policy` (the sender must own `admin_cap`, the policy's cap).
+    pub async fn add_policy_reader(
         &self,
+        policy: Address,
         admin_cap: Address,
-        committee: &[CommitteeMemberSpec],
+        reader: Address,
     ) -> ChainResult<ExecutedTransaction> {
+        self.change_policy(policy, admin_cap, |ptb, policy, cap| ptb.add_policy_reader(policy, cap, reader)).await
+    }
+
+    /// Stops `reader` from reading under `policy`.
+    pub async fn remove_policy_reader(
+        &self,
+        policy: Address,
+        admin_cap: Address,
+        reader: Address,
+    ) -> ChainResult<ExecutedTransaction> {
+        self.change_policy(policy, admin_cap, |ptb, policy, cap| ptb.remove_policy_reader(policy, cap, reader)).await
+    }
+
+    /// Sets the first epoch in which `policy` grants nothing (`None`: never expires).
+    pub async fn set_policy_expiry(
+        &self,
+        policy: Address,
+        admin_cap: Address,
+        expiry_epoch: Option<u32>,
+    ) -> ChainResult<ExecutedTransaction> {
+        self.change_policy(policy, admin_cap, |ptb, policy, cap| ptb.set_policy_expiry(policy, cap, expiry_epoch)).await
+    }
+
+    /// Renames `policy`.
+    pub async fn rename_access_policy(
+        &self,
+        policy: Address,
+        admin_cap: Address,
+        name: &str,
+    ) -> ChainResult<ExecutedTransaction> {
+        self.change_policy(policy, admin_cap, |ptb, policy, cap| ptb.rename_access_policy(policy, cap, name)).await
+    }
+
+    /// A transaction changing the shared `policy` with the owned `admin_cap`.
+    async fn change_policy(
+        &self,
+        policy: Address,
+        admin_cap: Address,
+        change: impl FnOnce(&mut WalrusPtb, Argument, Argument) -> Argument,
+    ) -> ChainResult<ExecutedTransaction> {
+        let initial_shared_version = self.initial_shared_version(policy).await?;
         self.run(&[admin_cap], None, |ptb, inputs| {
-            let system = ptb.system(true);
+            let policy = ptb.shared(policy, initial_shared_version, true);
             let cap = ptb.owned(inputs.owned(admin_cap));
-            ptb.advance_epoch(system, cap, committee);
+            change(ptb, policy, cap);
             Ok(())
         })
         .await
     }
 
-    /// Takes all rewards of finished epochs as a WAL coin sent to the sender (administrator only).
-    pub async fn withdraw_rewards(&self, admin_cap: Address) -> ChainResult<ChainObject<Coin>> {
-        let sender = self.address();
-        let executed = self
-            .run(&[admin_cap], None, |ptb, inputs| {
-                let system = ptb.system(true);
-                let cap = ptb.owned(inputs.owned(admin_cap));
-                let coin = ptb.withdraw_rewards(system, cap);
-                ptb.transfer(vec![coin], sender);
-                Ok(())
+    /// Puts the sender's blob object `blob` under `policy` (its `access_policy` attribute names
+    /// the policy). The sender must own both the blob and `admin_cap`.
+    pub async fn govern_blob(
+        &self,
+        policy: Address,
+        admin_cap: Address,
+        blob: Address,
+    ) -> ChainResult<ExecutedTransaction> {
+        self.policy_blob_call(policy, admin_cap, blob, WalrusPtb::govern_blob).await
+    }
+
+    /// Takes the sender's blob object `blob` out of `policy` (removes its `access_policy`
+    /// attribute).
+    pub async fn release_blob(
+        &self,
+        policy: Address,
+        admin_cap: Address,
+        blob: Address,
+    ) -> ChainResult<ExecutedTransaction> {
+        self.policy_blob_call(policy, admin_cap, blob, WalrusPtb::release_blob).await
+    }
+
+    async fn policy_blob_call(
+        &self,
+        policy: Address,
+        admin_cap: Address,
+        blob: Address,
+        call: fn(&mut WalrusPtb, Argument, Argument, Argument) -> Argument,
+    ) -> ChainResult<ExecutedTransaction> {
+        let initial_shared_version = self.initial_shared_version(policy).await?;
+        self.run(&[admin_cap, blob], None, |ptb, inputs| {
+            // Governing reads the policy only: no contention with its administration.
+            let policy = ptb.shared(policy, initial_shared_version, false);
+            let cap = ptb.owned(inputs.owned(admin_cap));
+            let blob = ptb.owned(inputs.owned(blob));
+            call(ptb, policy, cap, blob);
+            Ok(())
+        })
+        .await
+    }
+
+    /// Whether `reader` may read the blob object `blob` under `policy` now: `access_policy::
+    /// can_read`, dry-run with SimulateTransaction (nothing is executed or paid).
+    ///
+    /// Sui lets only an object's owner name it in a transaction, even read-only, so the dry run
+    /// is sent as the blob's owner, paid (notionally) with the owner's largest SUI coin.
+    pub async fn can_read(&self, policy: Address, blob: Address, reader: Address) -> ChainResult<bool> {
+        let initial_shared_version = self.initial_shared_version(policy).await?;
+        let blob_object = self.get_raw_object(blob).await?;
+        if blob_object.object_type != self.blob_type() {
+            return Err(ChainError::WrongObjectType {
+                id: blob,
+                expected: self.blob_type().to_string(),
+                found: blob_object.object_type.to_string(),
+            });
+        }
+        let sender = match blob_object.owner {
+            Owner::Address(owner) => owner,
+            Owner::Immutable => self.address(),
+            other => {
+                return Err(ChainError::InvalidArgument(format!(
+                    "blob object {blob} is owned by {other:?}; only blobs owned by an address (or frozen) can be checked"
+                )));
+            }
+        };
+        let budget = self.options().gas_budget_mist;
+        let gas = self
+            .owned_coins(sender, &StructTag::sui().into())
+            .await?
+            .into_iter()
+            .max_by_key(|coin| coin.value.value())
+            .filter(|coin| coin.value.value() > 0)
+            .ok_or(ChainError::InsufficientGas { address: sender, budget_mist: budget, largest_mist: 0 })?;
+        let budget = budget.min(gas.value.value());
+        let price = self.gas_price().await?;
+        let mut ptb = WalrusPtb::new(*self.deployment());
+        let policy = ptb.shared(policy, initial_shared_version, false);
+        let system = ptb.system(false);
+        let blob_argument = ptb.owned(&blob_object.reference);
+        ptb.can_read(policy, system, blob_argument, reader);
+        let transaction = ptb.finish(sender, &gas.reference, budget, price)?;
+        let returned = self.dry_run(transaction).await?;
+        let bytes =
+            returned.first().and_then(|values| values.first()).ok_or_else(|| ChainError::MalformedResponse {
+                operation: "SimulateTransaction",
+                message: "no return value of access_policy::can_read; the node must serve command_outputs".into(),
+            })?;
+        bcs::from_bytes(bytes).map_err(|e| ChainError::MalformedResponse {
+            operation: "SimulateTransaction",
+            message: format!("access_policy::can_read returned {} bytes, not a bool: {e}", bytes.len()),
+        })
+    }
+
+    /// Simulates `transaction`: a Move abort is an error as in execution; otherwise the BCS bytes
+    /// of each command's return values.
+    async fn dry_run(&self, transaction: sui_sdk_types::Transaction) -> ChainResult<Vec<Vec<Vec<u8>>>> {
+        let digest = transaction.digest();
+        let request = proto::SimulateTransactionRequest::default()
+            .with_transaction(transaction)
+            .with_read_mask(FieldMask::from_paths(DRY_RUN_READ_MASK));
+        let response = self
+            .rpc()
+            .execution_client()
+            .simulate_transaction(self.request(request))
+            .await
+            .map_err(|status| ChainError::rejection(self.grpc_url(), &status))?
+            .into_inner();
+        let malformed = |message: String| ChainError::MalformedResponse { operation: "SimulateTransaction", message };
+        let effects = response
+            .transaction
+            .as_ref()
+            .and_then(|t| t.effects.as_ref())
+            .ok_or_else(|| malformed(format!("no effects for the dry run {digest}")))
+            .and_then(|e| {
+                TransactionEffects::try_from(e).map_err(|e| malformed(format!("effects of {digest}: {e}")))
+            })?;
+        if let ExecutionStatus::Failure { error, command } = effects.status() {
+            return Err(match error {
+                sui_sdk_types::ExecutionError::MoveAbort { location, code } => {
+                    let d = self.deployment();
+                    let package = if location.package == d.walrus_package {
+                        "walrus".to_owned()
+                    } else if location.package == d.wal_package {
+                        "wal".to_owned()
+                    } else {
+                        location.package.to_string()
+                    };
+                    ChainError::move_abort(format!("{package}::{}", location.module), *code, digest)
+                }
+                other => ChainError::ExecutionFailed { digest, command: *command, error: format!("{other:?}") },
+            });
+        }
+        Ok(response
+            .command_outputs
+            .iter()
+            .map(|result| {
+                result
+                    .return_values
+                    .iter()
+                    .map(|output| {
+                        output.value.as_ref().and_then(|v| v.value.as_ref()).map(|b| b.to_vec()).unwrap_or_default()
+                    })
+                    .collect()
             })
-            .await?;
-        self.new_object(&executed, &StructTag::coin(self.wal_coin_type())).await
+            .collect())
     }
 
     /// The version at which the shared object `id` became shared.

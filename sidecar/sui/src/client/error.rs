@@ -6,8 +6,8 @@ use std::time::Duration;
 use sui_sdk_types::{Address, Digest};
 use walrus_contracts::AbortCode;
 use walrus_contracts::{
-    blob, bls_aggregate, encoding, framework, messages, metadata, storage_accounting, storage_resource, system,
-    system_state_inner,
+    access_policy, blob, bls_aggregate, encoding, framework, messages, metadata, staked_wal, staking, staking_inner,
+    storage_accounting, storage_resource, system, system_state_inner,
 };
 
 use crate::{ConfigError, WalletError};
@@ -122,6 +122,75 @@ const ABORT_HINTS: &[(AbortCode, &str)] = &[
         "the aggregate signature does not verify against the signers' keys; aggregate the signatures of exactly the members in the bitmap over the exact message",
     ),
     (bls_aggregate::GROUP_OPS_E_INVALID_INPUT, "a public key is not a valid compressed BLS12-381 G1 point"),
+    (
+        access_policy::E_NOT_ADMIN,
+        "the admin cap belongs to another access policy; use the AccessPolicyAdminCap whose policy_id is this policy",
+    ),
+    (access_policy::E_ALREADY_READER, "the address is already a reader of the policy; nothing to do"),
+    (access_policy::E_NOT_READER, "the address is not a reader of the policy; nothing to remove"),
+    (
+        access_policy::E_TOO_MANY_READERS,
+        "the policy already has the most readers it can hold (100); remove readers or split the audience over several policies",
+    ),
+    (access_policy::E_INVALID_NAME, "the policy name must be 1 to 256 bytes of UTF-8"),
+    (
+        access_policy::E_ALREADY_GOVERNED,
+        "the blob already names an access policy in its access_policy attribute; release it from that policy first",
+    ),
+    (
+        access_policy::E_NOT_GOVERNED,
+        "the blob is not governed by this policy; check the blob's access_policy attribute",
+    ),
+    (
+        access_policy::E_NO_ACCESS,
+        "the sender may not read under this policy now (not a reader, or the policy expired), or the identity is outside the policy's namespace",
+    ),
+    (
+        staking::E_WRONG_VERSION,
+        "the Staking object holds a state version this package does not know; use the package version the network's Staking was upgraded to",
+    ),
+    (staking::E_WRONG_SYSTEM, "this staking object does not drive that System; pass the deployment's System"),
+    (
+        staking_inner::E_INVALID_PARAMETERS,
+        "the staking parameters are invalid (zero epoch duration, committee size or shard cap, a burn share above 10000 basis points, or operators/stakes that do not match the committee)",
+    ),
+    (staking_inner::E_INVALID_NETWORK_ADDRESS, "the node's network address must be 1 to 256 bytes (host:port)"),
+    (staking_inner::E_INVALID_COMMISSION_RATE, "the commission rate must be at most 10000 basis points (100%)"),
+    (
+        staking_inner::E_INVALID_PROOF_OF_POSSESSION,
+        "the proof of possession does not verify; sign the proof-of-possession message for the current staking epoch and the sending address with the node's BLS key",
+    ),
+    (staking_inner::E_UNKNOWN_NODE, "no staking pool has this node id; register the node first or check the id"),
+    (staking_inner::E_STAKE_TOO_SMALL, "the stake is below the minimum of 1 WAL; stake more"),
+    (
+        staking_inner::E_WRONG_EPOCH_STATE,
+        "the epoch change is not at this step (voting_end needs a synced committee and runs once per epoch; initiate_epoch_change needs voting_end first); wait for the previous step",
+    ),
+    (
+        staking_inner::E_TOO_EARLY,
+        "too early in the epoch: voting_end needs half the epoch duration, initiate_epoch_change the whole; wait and retry",
+    ),
+    (staking_inner::E_NOT_IN_COMMITTEE, "the node is not in the current committee, so it has no shards to sync"),
+    (staking_inner::E_WRONG_EPOCH, "the sync signal names another epoch; signal for the current epoch"),
+    (staking_inner::E_NOT_STAKED, "the stake is already withdrawing; withdraw it once its withdraw epoch has begun"),
+    (
+        staking_inner::E_NOT_ACTIVE,
+        "the stake is not active yet; withdraw it directly (it returns at once) instead of requesting a withdrawal",
+    ),
+    (
+        staking_inner::E_NOT_WITHDRAWABLE,
+        "the stake cannot be withdrawn yet: request a withdrawal first, then wait until its withdraw epoch begins",
+    ),
+    (staked_wal::E_INVALID_SPLIT_AMOUNT, "both parts of a split must hold at least the minimum stake of 1 WAL"),
+    (
+        staked_wal::E_INCOMPATIBLE_STAKED_WAL,
+        "only staked WAL of the same pool, activation epoch and state (and withdraw epoch) can be joined",
+    ),
+    (staked_wal::E_NOT_WITHDRAWING, "the staked WAL is not withdrawing, so it has no withdraw epoch or pool tokens"),
+    (
+        framework::DYNAMIC_FIELD_E_FIELD_DOES_NOT_EXIST,
+        "an entry the call needs does not exist (e.g. a staking pool or an exchange rate); check the ids",
+    ),
     (framework::BALANCE_E_NOT_ENOUGH, "a coin or balance holds less than the amount taken from it"),
     (BALANCE_E_NON_ZERO, "a coin that is not empty cannot be destroyed"),
 ];
@@ -447,7 +516,72 @@ mod tests {
         assert_eq!(known_abort("walrus::blob", 3).unwrap().0, blob::E_STORAGE_TOO_SMALL);
         assert_eq!(known_abort("walrus::system_state_inner", 2).unwrap().0, system_state_inner::E_INSUFFICIENT_FUNDS);
         assert_eq!(known_abort("0x2::balance", 2).unwrap().0, framework::BALANCE_E_NOT_ENOUGH);
+        assert_eq!(known_abort("walrus::access_policy", 0).unwrap().0, access_policy::E_NOT_ADMIN);
+        assert_eq!(known_abort("walrus::access_policy", 7).unwrap().0, access_policy::E_NO_ACCESS);
         assert!(known_abort("walrus::blob", 99).is_none());
+        assert_eq!(known_abort("walrus::staking_inner", 7).unwrap().0, staking_inner::E_TOO_EARLY);
+        assert_eq!(known_abort("walrus::staked_wal", 0).unwrap().0, staked_wal::E_INVALID_SPLIT_AMOUNT);
+    }
+
+    #[test]
+    fn every_staking_abort_code_is_listed() {
+        let codes = [
+            staking::E_WRONG_VERSION,
+            staking::E_WRONG_SYSTEM,
+            staking_inner::E_INVALID_PARAMETERS,
+            staking_inner::E_INVALID_NETWORK_ADDRESS,
+            staking_inner::E_INVALID_COMMISSION_RATE,
+            staking_inner::E_INVALID_PROOF_OF_POSSESSION,
+            staking_inner::E_UNKNOWN_NODE,
+            staking_inner::E_STAKE_TOO_SMALL,
+            staking_inner::E_WRONG_EPOCH_STATE,
+            staking_inner::E_TOO_EARLY,
+            staking_inner::E_NOT_IN_COMMITTEE,
+            staking_inner::E_WRONG_EPOCH,
+            staking_inner::E_NOT_STAKED,
+            staking_inner::E_NOT_ACTIVE,
+            staking_inner::E_NOT_WITHDRAWABLE,
+            staked_wal::E_INVALID_SPLIT_AMOUNT,
+            staked_wal::E_INCOMPATIBLE_STAKED_WAL,
+            staked_wal::E_NOT_WITHDRAWING,
+            framework::DYNAMIC_FIELD_E_FIELD_DOES_NOT_EXIST,
+        ];
+        for code in codes {
+            assert_eq!(
+                known_abort(code.module, code.code).map(|(abort, _)| abort),
+                Some(code),
+                "{code:?} is not listed"
+            );
+        }
+        // The codes of a module are 0, 1, 2, ... without gaps, as in the Move sources.
+        for module in ["walrus::staking", "walrus::staking_inner", "walrus::staked_wal"] {
+            let mut module_codes: Vec<u64> = codes.iter().filter(|c| c.module == module).map(|c| c.code).collect();
+            module_codes.sort_unstable();
+            assert_eq!(module_codes, (0..module_codes.len() as u64).collect::<Vec<_>>(), "{module}");
+        }
+    }
+
+    #[test]
+    fn every_access_policy_abort_code_is_listed() {
+        let codes = [
+            access_policy::E_NOT_ADMIN,
+            access_policy::E_ALREADY_READER,
+            access_policy::E_NOT_READER,
+            access_policy::E_TOO_MANY_READERS,
+            access_policy::E_INVALID_NAME,
+            access_policy::E_ALREADY_GOVERNED,
+            access_policy::E_NOT_GOVERNED,
+            access_policy::E_NO_ACCESS,
+        ];
+        // 0, 1, 2, ... without gaps, as in the Move source.
+        for (expected, code) in codes.into_iter().enumerate() {
+            assert_eq!(code.code, expected as u64, "{code:?}");
+            assert_eq!(
+                known_abort(code.module, code.code).map(|(abort, _)| abort),
+                Some(code),
+                "{code:?} is not listed"
+            );
+        }
     }
 
     #[test]

@@ -13,7 +13,9 @@ use serde::{Deserialize, Serialize};
 use sui_rpc::field::{FieldMask, FieldMaskUtil};
 use sui_rpc::proto::sui::rpc::v2 as proto;
 use sui_sdk_types::Digest;
-use walrus_contracts::events::{BlobCertified, BlobDeleted, BlobRegistered, EpochAdvanced, Event, InvalidBlobId};
+use walrus_contracts::events::{
+    AccessPolicyEvent, BlobCertified, BlobDeleted, BlobRegistered, EpochAdvanced, Event, InvalidBlobId, StakingEvent,
+};
 
 use super::{ChainError, ChainResult, WalrusChainClient};
 use crate::Deployment;
@@ -57,7 +59,8 @@ pub(crate) fn decode_walrus_event(deployment: &Deployment, event: &sui_sdk_types
         "BlobDeleted" => bcs::from_bytes::<BlobDeleted>(bytes).map(Event::BlobDeleted),
         "InvalidBlobId" => bcs::from_bytes::<InvalidBlobId>(bytes).map(Event::InvalidBlobId),
         "EpochAdvanced" => bcs::from_bytes::<EpochAdvanced>(bytes).map(Event::EpochAdvanced),
-        _ => return None,
+        name if StakingEvent::NAMES.contains(&name) => StakingEvent::from_bcs(name, bytes)?.map(Event::Staking),
+        name => AccessPolicyEvent::from_bcs(name, bytes)?.map(Event::AccessPolicy),
     };
     Some(decoded.map_err(|e| ChainError::MalformedResponse {
         operation: "GetCheckpoint",

@@ -14,6 +14,9 @@
 //!   concurrent transactions never pick the same coin.
 //! - Events ([`events`]): an [`EventStream`] of the `walrus` package's events from a
 //!   resumable [`EventCursor`].
+//! - Staking ([`staking`]): storage-node registration with a proof of possession, stake and
+//!   withdrawals, commission and votes, and the clock-driven epoch change (`voting_end`,
+//!   `initiate_epoch_change`, `epoch_sync_done`), with reads of the `Staking` object.
 //!
 //! Errors ([`ChainError`]) name what went wrong and what to do; Move aborts carry the module,
 //! constant name and code of `walrus-contracts`.
@@ -23,6 +26,7 @@ pub mod coins;
 pub mod error;
 pub mod events;
 pub mod reads;
+pub mod staking;
 pub mod transactions;
 
 use std::sync::Arc;
@@ -33,10 +37,11 @@ use tokio::sync::OnceCell;
 
 use crate::{AccountKey, ClientConfig, Deployment, Keystore};
 
-pub use calls::{Certificate, CommitteeMemberSpec};
+pub use calls::Certificate;
 pub use error::{ChainError, ChainResult};
 pub use events::{ChainEvent, EventCursor, EventStream};
 pub use reads::{ChainObject, RawObject, SystemInfo};
+pub use staking::{NodeRegistration, StakingInfo};
 pub use transactions::{ExecutedTransaction, WalrusPtb};
 
 /// Gas budget of every transaction unless configured otherwise: 0.05 SUI, several times what a

@@ -9,6 +9,7 @@ use sui_rpc::proto::sui::rpc::v2 as proto;
 use sui_sdk_types::{Address, Digest, Identifier, ObjectReference, Owner, StructTag, TypeTag};
 use walrus_contracts::{
     Coin,
+    access_policy::{AccessPolicy, AccessPolicyAdminCap},
     blob::Blob,
     bls_aggregate::Committee,
     metadata::Metadata,
@@ -154,6 +155,8 @@ pub struct SystemInfo {
     pub used_capacity_size_bytes: u64,
     /// How many epochs ahead storage can be bought.
     pub max_epochs_ahead: u32,
+    /// The shared `Staking` object that drives the epochs, once created.
+    pub staking_object: Option<Address>,
     /// The full state, for what the fields above leave out.
     pub state: SystemStateInnerV1,
 }
@@ -170,6 +173,7 @@ impl SystemInfo {
             total_capacity_size_bytes: state.total_capacity_size,
             used_capacity_size_bytes,
             max_epochs_ahead: state.max_epochs_ahead,
+            staking_object: state.staking_object_id.map(|id| Address::new(id.0)),
             state,
         }
     }
@@ -246,6 +250,16 @@ impl WalrusChainClient {
         self.walrus_type("system", "AdminCap")
     }
 
+    /// `walrus::access_policy::AccessPolicy`.
+    pub fn access_policy_type(&self) -> StructTag {
+        self.walrus_type("access_policy", "AccessPolicy")
+    }
+
+    /// `walrus::access_policy::AccessPolicyAdminCap`.
+    pub fn access_policy_admin_cap_type(&self) -> StructTag {
+        self.walrus_type("access_policy", "AccessPolicyAdminCap")
+    }
+
     /// Reads the latest version of an object.
     pub async fn get_raw_object(&self, id: Address) -> ChainResult<RawObject> {
         let request = proto::GetObjectRequest::new(&id).with_read_mask(FieldMask::from_str(OBJECT_READ_MASK));
@@ -303,6 +317,25 @@ impl WalrusChainClient {
         let mut shared: ChainObject<SharedBlob> = self.get_raw_object(id).await?.decode(&self.shared_blob_type())?;
         shared.value.blob.metadata = self.blob_attributes(Address::new(shared.value.blob.id.0)).await?;
         Ok(shared)
+    }
+
+    /// An `AccessPolicy` (shared): name, readers, expiry epoch, version.
+    pub async fn get_access_policy(&self, id: Address) -> ChainResult<ChainObject<AccessPolicy>> {
+        self.get_raw_object(id).await?.decode(&self.access_policy_type())
+    }
+
+    /// An `AccessPolicyAdminCap`: which policy it administers.
+    pub async fn get_access_policy_admin_cap(&self, id: Address) -> ChainResult<ChainObject<AccessPolicyAdminCap>> {
+        self.get_raw_object(id).await?.decode(&self.access_policy_admin_cap_type())
+    }
+
+    /// The `AccessPolicyAdminCap`s `owner` owns.
+    pub async fn owned_access_policy_admin_caps(
+        &self,
+        owner: Address,
+    ) -> ChainResult<Vec<ChainObject<AccessPolicyAdminCap>>> {
+        let cap_type = self.access_policy_admin_cap_type();
+        self.owned_objects(owner, &cap_type).await?.into_iter().map(|o| o.decode(&cap_type)).collect()
     }
 
     /// The `System` object with its state (`system.inner`), read from the state dynamic field
@@ -453,13 +486,13 @@ impl WalrusChainClient {
 /// `0x2::dynamic_field::Field<K, V>`: a dynamic field as stored (its own UID, the name, the
 /// value).
 #[derive(serde::Deserialize)]
-struct DynamicField<K, V> {
+pub(crate) struct DynamicField<K, V> {
     _id: Address,
     _name: K,
-    value: V,
+    pub(crate) value: V,
 }
 
-fn dynamic_field_type(key: TypeTag, value: TypeTag) -> StructTag {
+pub(crate) fn dynamic_field_type(key: TypeTag, value: TypeTag) -> StructTag {
     StructTag::new(
         Address::TWO,
         Identifier::from_static("dynamic_field"),

@@ -2,9 +2,14 @@
 //! local chain, with the resulting on-chain state checked.
 
 use sui_sdk_types::{Address, Identifier, StructTag};
-use walrus_contracts::{U256, blob, events::Event, metadata, system_state_inner, wal::ProtectedTreasury};
+use walrus_contracts::{
+    U256, blob,
+    events::{Event, StakingEvent},
+    metadata, system_state_inner,
+    wal::ProtectedTreasury,
+};
+use walrus_core::messages::{BlobPersistence, StorageConfirmation};
 use walrus_sui::ChainError;
-use walrus_sui::client::CommitteeMemberSpec;
 
 use crate::harness::{
     MAX_EPOCHS_AHEAD, MEMBER_SHARDS, N_SHARDS, STORAGE_PRICE, TestChain, WAL, WRITE_PRICE, bounded, encode, fund_wal,
@@ -163,38 +168,36 @@ async fn every_entry_point_through_the_client() {
         assert_eq!(after, before - 3 * WAL);
         assert_eq!(admin.wal_balance(admin.address()).await.unwrap(), admin_wal - 3 * WAL);
 
-        // advance_epoch with a new committee (the same keys at new addresses), then
-        // withdraw_rewards takes what the finished epoch earned.
-        let caps = admin.owned_admin_caps(admin.address()).await.unwrap();
-        assert_eq!(caps, vec![chain.info.admin_cap]);
-        let committee: Vec<CommitteeMemberSpec> = chain
-            .committee
-            .iter()
-            .enumerate()
-            .map(|(i, key)| CommitteeMemberSpec {
-                node_id: Address::new(node_id(i).0),
-                public_key: key.public_key().to_vec(),
-                network_address: format!("10.0.0.{i}:9000"),
-                n_shards: MEMBER_SHARDS[i],
-            })
-            .collect();
-        let executed = admin.advance_epoch(chain.info.admin_cap, &committee).await.unwrap();
-        let [Event::EpochAdvanced(advanced)] = &executed.events[..] else { panic!("{:?}", executed.events) };
+        // The epoch changes through staking, driven by the chain's clock: the finished epoch's
+        // storage fund goes to the members' pools by shards.
+        let executed = chain.epoch_change(&admin).await;
+        let [Event::EpochAdvanced(advanced), Event::Staking(distributed), Event::Staking(started)] = &executed.events[..]
+        else {
+            panic!("{:?}", executed.events)
+        };
         assert_eq!(advanced.epoch, 2);
         assert!(advanced.released_funds > 0);
+        assert!(matches!(distributed, StakingEvent::RewardsDistributed(d) if d.epoch == 1 && d.rewards == advanced.released_funds));
+        assert!(matches!(started, StakingEvent::EpochChangeStart(s) if s.epoch == 2));
         let info = user.system_info().await.unwrap();
         assert_eq!(info.epoch, 2);
-        assert_eq!(info.committee.members[3].network_address, "10.0.0.3:9000");
-        let rewards = admin.withdraw_rewards(chain.info.admin_cap).await.unwrap();
-        assert_eq!(rewards.value.value(), advanced.released_funds);
-        assert_eq!(rewards.owner, sui_sdk_types::Owner::Address(admin.address()));
+        // Stake in proportion to the shards keeps them; the largest stake comes first.
+        assert_eq!(info.committee.members[0].node_id, node_id(3));
+        assert_eq!(info.committee.members[0].shard_ids, vec![6, 7, 8, 9]);
+        let pool = user.get_staking_pool(Address::new(node_id(3).0)).await.unwrap();
+        assert_eq!(pool.rewards.value, advanced.released_funds * u64::from(MEMBER_SHARDS[3]) / u64::from(N_SHARDS));
 
-        // Certificates of the old epoch no longer certify.
+        // Confirmations of the old epoch no longer certify, even signed by the new committee
+        // (whose member order follows stake: member 0 is node 3).
         let late = encode(b"registered in epoch 2");
         let late_blob = user.reserve_and_register(&late, 1, false).await.unwrap();
-        let err = user.certify_blob(late_blob.id(), &chain.certify_permanent(1, late.blob_id())).await.unwrap_err();
+        let confirmation =
+            |epoch| StorageConfirmation { epoch, blob_id: late.blob_id(), persistence: BlobPersistence::Permanent };
+        let old = chain.certificate_of(&info.committee, confirmation(1).to_bytes());
+        let err = user.certify_blob(late_blob.id(), &old).await.unwrap_err();
         assert_eq!(err.abort_code(), Some(blob::E_WRONG_MESSAGE_EPOCH), "{err}");
-        user.certify_blob(late_blob.id(), &chain.certify_permanent(2, late.blob_id())).await.unwrap();
+        let current = chain.certificate_of(&info.committee, confirmation(2).to_bytes());
+        user.certify_blob(late_blob.id(), &current).await.unwrap();
     })
     .await;
 }

@@ -3,9 +3,8 @@
 use std::time::Duration;
 
 use walrus_contracts::{U256, events::Event};
-use walrus_sui::client::CommitteeMemberSpec;
 
-use crate::harness::{MEMBER_SHARDS, TestChain, WAL, bounded, encode, fund_wal, node_id};
+use crate::harness::{TestChain, WAL, bounded, encode, fund_wal};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_stream_resumes_after_any_cursor() {
@@ -24,18 +23,7 @@ async fn the_stream_resumes_after_any_cursor() {
         let gone = user.reserve_and_register(&deletable, 1, true).await.unwrap();
         user.delete_blob(gone.id()).await.unwrap();
         user.invalidate_blob_id(&chain.invalid_blob_certificate(1, invalid.blob_id())).await.unwrap();
-        let committee: Vec<CommitteeMemberSpec> = chain
-            .committee
-            .iter()
-            .enumerate()
-            .map(|(i, key)| CommitteeMemberSpec {
-                node_id: sui_sdk_types::Address::new(node_id(i).0),
-                public_key: key.public_key().to_vec(),
-                network_address: format!("127.0.0.1:{}", 9200 + i),
-                n_shards: MEMBER_SHARDS[i],
-            })
-            .collect();
-        admin.advance_epoch(chain.info.admin_cap, &committee).await.unwrap();
+        chain.epoch_change(&admin).await;
 
         let all = user.events_from_checkpoint(0).drain().await.unwrap();
         let kinds: Vec<&str> = all.iter().map(|e| e.event.name()).collect();
@@ -48,7 +36,10 @@ async fn the_stream_resumes_after_any_cursor() {
                 "BlobRegistered",
                 "BlobDeleted",
                 "InvalidBlobId",
-                "EpochAdvanced"
+                "EpochParametersSelected",
+                "EpochAdvanced",
+                "RewardsDistributed",
+                "EpochChangeStart"
             ]
         );
         assert!(all.windows(2).all(|w| w[0].cursor < w[1].cursor), "cursors increase");

@@ -23,6 +23,10 @@ pub const MEMBER_SHARDS: [u16; 4] = [1, 2, 3, 4];
 pub const STORAGE_PRICE: u64 = 1_000;
 pub const WRITE_PRICE: u64 = 2_000;
 pub const MAX_EPOCHS_AHEAD: u32 = 5;
+/// The Walrus epoch length of the test chain; tests move the chain's clock instead of waiting.
+pub const EPOCH_MS: u64 = 60_000;
+/// Seed of the account that operates member 0; member i is operated by `OPERATOR_SEED + i`.
+pub const OPERATOR_SEED: u8 = 20;
 /// Every test finishes well within this; a hung call fails the test instead of hanging the run.
 pub const TEST_TIMEOUT: Duration = Duration::from_secs(180);
 
@@ -74,7 +78,11 @@ impl TestChain {
         let committee = committee_keys();
         let genesis = GenesisConfig {
             admin: account(1).address(),
-            funded_accounts: users.iter().map(|&seed| account(seed).address()).collect(),
+            funded_accounts: users
+                .iter()
+                .map(|&seed| account(seed).address())
+                .chain((0..MEMBER_SHARDS.len()).map(|i| account(OPERATOR_SEED + i as u8).address()))
+                .collect(),
             sui_per_account: 100 * SUI,
             n_shards: N_SHARDS,
             committee: committee
@@ -85,12 +93,16 @@ impl TestChain {
                     public_key: key.public_key().to_vec(),
                     network_address: format!("127.0.0.1:{}", 9100 + i),
                     shards: MEMBER_SHARDS[i],
+                    // In proportion to the shards, so staking keeps the shard counts.
+                    stake_frost: (i as u64 + 1) * 1_000 * WAL,
+                    operator: Some(account(OPERATOR_SEED + i as u8).address()),
                 })
                 .collect(),
             storage_price_per_unit_size: STORAGE_PRICE,
             write_price_per_unit_size: WRITE_PRICE,
             total_capacity_size: 1 << 30,
             max_epochs_ahead: MAX_EPOCHS_AHEAD,
+            epoch_duration_ms: EPOCH_MS,
         };
         let dir = tempfile::tempdir().unwrap();
         let chain = Arc::new(LocalChain::open(dir.path(), &genesis).unwrap());
@@ -136,6 +148,57 @@ impl TestChain {
         let server = walrus_chain::serve(chain.clone(), self.addr).await.unwrap();
         self.chain = Some(chain);
         self.server = Some(server);
+    }
+
+    /// The client of the operator of genesis member `member` (it holds the member's
+    /// `StorageNodeCap` and genesis stake).
+    pub fn operator(&self, member: usize) -> WalrusChainClient {
+        self.client(OPERATOR_SEED + member as u8)
+    }
+
+    /// Moves the chain's clock `ms` ahead.
+    pub fn advance_clock(&self, ms: u64) {
+        self.chain().advance_clock_for_testing(ms);
+    }
+
+    /// Half an epoch later `voting_end`, another half later `initiate_epoch_change`, both sent
+    /// by `client`; returns the epoch change's transaction.
+    pub async fn epoch_change(&self, client: &WalrusChainClient) -> walrus_sui::ExecutedTransaction {
+        self.advance_clock(EPOCH_MS / 2);
+        client.voting_end().await.unwrap();
+        self.advance_clock(EPOCH_MS - EPOCH_MS / 2);
+        client.initiate_epoch_change().await.unwrap()
+    }
+
+    /// Genesis members 3 and 2 (7 of 10 shards) signal `epoch_sync_done` for `epoch`.
+    pub async fn sync_quorum(&self, epoch: u32) {
+        for member in [3, 2] {
+            let operator = self.operator(member);
+            let cap = operator.owned_storage_node_caps(operator.address()).await.unwrap()[0].id();
+            operator.epoch_sync_done(cap, epoch).await.unwrap();
+        }
+    }
+
+    /// A certificate over `message` by every member of `committee` (any member order; the keys
+    /// are found by node id).
+    pub fn certificate_of(
+        &self,
+        committee: &walrus_contracts::bls_aggregate::Committee,
+        message: Vec<u8>,
+    ) -> Certificate {
+        let signatures: Vec<_> = committee
+            .members
+            .iter()
+            .map(|m| {
+                let key = (0..self.committee.len()).find(|&i| node_id(i) == m.node_id).expect("a genesis member");
+                self.committee[key].sign(&message)
+            })
+            .collect();
+        let mut bitmap = vec![0u8; committee.members.len().div_ceil(8)];
+        for i in 0..committee.members.len() {
+            bitmap[i / 8] |= 1 << (i % 8);
+        }
+        Certificate { signature: aggregate_signatures(&signatures).unwrap().to_vec(), signers_bitmap: bitmap, message }
     }
 
     /// A quorum certificate (members 1, 2, 3: 9 of 10 shards) over `message`.

@@ -8,3 +8,4 @@ mod events;
 mod failures;
 mod harness;
 mod restart;
+mod staking;

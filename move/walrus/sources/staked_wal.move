@@ -1,0 +1,211 @@
+/// Staked WAL: an owned object holding WAL staked with one storage node's pool.
+///
+/// The principal stays inside the object; the pool keeps the accounting (pool tokens and
+/// rewards). A `StakedWal` is `Staked` from creation on (active from `activation_epoch`), and
+/// `Withdrawing` once its owner asked to withdraw: it then records the epoch it leaves the
+/// pool's active stake and the pool tokens it is worth, which the pool converts back to WAL at
+/// that epoch's exchange rate when it is withdrawn.
+module walrus::staked_wal;
+
+use sui::balance::Balance;
+use wal::wal::WAL;
+
+/// A split would leave a part below the minimum stake.
+const EInvalidSplitAmount: u64 = 0;
+/// `join`: the two objects differ in pool, activation epoch, state or withdraw epoch.
+const EIncompatibleStakedWal: u64 = 1;
+/// The object is not withdrawing, so it has no withdraw epoch or pool tokens.
+const ENotWithdrawing: u64 = 2;
+
+/// The smallest stake a `StakedWal` may hold: 1 WAL, in FROST. Keeps pools from being flooded
+/// with dust stakes that cost more to process than they weigh.
+const MIN_STAKE_FROST: u64 = 1_000_000_000;
+
+/// BCS: variant index (ULEB128: 0 `Staked`, 1 `Withdrawing`), then the variant's fields.
+public enum StakedWalState has copy, drop, store {
+    /// Counts for the pool from `activation_epoch` on.
+    Staked,
+    /// Leaves the pool's active stake at `withdraw_epoch`; worth `pool_token_amount` tokens.
+    Withdrawing { withdraw_epoch: u32, pool_token_amount: u64 },
+}
+
+/// BCS layout: id (32 bytes), node_id (32 bytes), principal (u64), activation_epoch (u32),
+/// state (`StakedWalState`).
+public struct StakedWal has key, store {
+    id: UID,
+    /// The pool (storage node) the WAL is staked with.
+    node_id: ID,
+    /// The WAL staked.
+    principal: Balance<WAL>,
+    /// The first epoch in which the stake counts for the committee.
+    activation_epoch: u32,
+    state: StakedWalState,
+}
+
+/// A new `Staked` object.
+public(package) fun mint(
+    node_id: ID,
+    principal: Balance<WAL>,
+    activation_epoch: u32,
+    ctx: &mut TxContext,
+): StakedWal {
+    StakedWal {
+        id: object::new(ctx),
+        node_id,
+        principal,
+        activation_epoch,
+        state: StakedWalState::Staked,
+    }
+}
+
+/// Marks the object as withdrawing at `withdraw_epoch`, worth `pool_token_amount` tokens.
+public(package) fun set_withdrawing(
+    self: &mut StakedWal,
+    withdraw_epoch: u32,
+    pool_token_amount: u64,
+) {
+    self.state = StakedWalState::Withdrawing { withdraw_epoch, pool_token_amount };
+}
+
+/// Destroys the object and returns its principal.
+public(package) fun into_balance(self: StakedWal): Balance<WAL> {
+    let StakedWal { id, node_id: _, principal, activation_epoch: _, state: _ } = self;
+    id.delete();
+    principal
+}
+
+/// Splits `amount` of the principal off into a new object with the same pool, activation epoch
+/// and state; a withdrawing object's pool tokens split in proportion (the new object gets the
+/// rounded-down share). Both parts must hold at least the minimum stake (`EInvalidSplitAmount`).
+public fun split(self: &mut StakedWal, amount: u64, ctx: &mut TxContext): StakedWal {
+    let principal = self.principal.value();
+    assert!(
+        amount >= MIN_STAKE_FROST && amount <= principal && principal - amount >= MIN_STAKE_FROST,
+        EInvalidSplitAmount,
+    );
+    let (withdrawing, withdraw_epoch, tokens) = state_parts(&self.state);
+    let state = if (withdrawing) {
+        let split_tokens = (((tokens as u128) * (amount as u128) / (principal as u128)) as u64);
+        self.state =
+            StakedWalState::Withdrawing {
+                withdraw_epoch,
+                pool_token_amount: tokens - split_tokens,
+            };
+        StakedWalState::Withdrawing { withdraw_epoch, pool_token_amount: split_tokens }
+    } else {
+        StakedWalState::Staked
+    };
+    StakedWal {
+        id: object::new(ctx),
+        node_id: self.node_id,
+        principal: self.principal.split(amount),
+        activation_epoch: self.activation_epoch,
+        state,
+    }
+}
+
+/// Joins `other` into `self`: both must have the same pool, activation epoch and state (and,
+/// when withdrawing, the same withdraw epoch; the pool tokens add up). Aborts with
+/// `EIncompatibleStakedWal` otherwise.
+public fun join(self: &mut StakedWal, other: StakedWal) {
+    let (withdrawing, withdraw_epoch, tokens) = state_parts(&self.state);
+    let (other_withdrawing, other_withdraw_epoch, other_tokens) = state_parts(&other.state);
+    assert!(
+        self.node_id == other.node_id && self.activation_epoch == other.activation_epoch
+            && withdrawing == other_withdrawing
+            && withdraw_epoch == other_withdraw_epoch,
+        EIncompatibleStakedWal,
+    );
+    if (withdrawing) {
+        self.state =
+            StakedWalState::Withdrawing {
+                withdraw_epoch,
+                pool_token_amount: tokens + other_tokens,
+            };
+    };
+    let principal = other.into_balance();
+    self.principal.join(principal);
+}
+
+// === Accessors ===
+
+/// The pool the WAL is staked with.
+public fun node_id(self: &StakedWal): ID {
+    self.node_id
+}
+
+/// The principal, in FROST.
+public fun value(self: &StakedWal): u64 {
+    self.principal.value()
+}
+
+/// The first epoch in which the stake counts.
+public fun activation_epoch(self: &StakedWal): u32 {
+    self.activation_epoch
+}
+
+/// Whether the object is `Staked` (not withdrawing).
+public fun is_staked(self: &StakedWal): bool {
+    let (withdrawing, _, _) = state_parts(&self.state);
+    !withdrawing
+}
+
+/// Whether the object is `Withdrawing`.
+public fun is_withdrawing(self: &StakedWal): bool {
+    !self.is_staked()
+}
+
+/// The epoch the stake leaves the pool; aborts with `ENotWithdrawing` if it is staked.
+public fun withdraw_epoch(self: &StakedWal): u32 {
+    let (withdrawing, withdraw_epoch, _) = state_parts(&self.state);
+    assert!(withdrawing, ENotWithdrawing);
+    withdraw_epoch
+}
+
+/// The pool tokens the stake is worth; aborts with `ENotWithdrawing` if it is staked.
+public fun pool_token_amount(self: &StakedWal): u64 {
+    let (withdrawing, _, tokens) = state_parts(&self.state);
+    assert!(withdrawing, ENotWithdrawing);
+    tokens
+}
+
+/// The smallest stake, in FROST.
+public fun min_stake_frost(): u64 {
+    MIN_STAKE_FROST
+}
+
+/// (withdrawing, withdraw epoch, pool tokens); zeros for a staked object.
+fun state_parts(state: &StakedWalState): (bool, u32, u64) {
+    match (state) {
+        StakedWalState::Staked => (false, 0, 0),
+        StakedWalState::Withdrawing { withdraw_epoch, pool_token_amount } => (
+            true,
+            *withdraw_epoch,
+            *pool_token_amount,
+        ),
+    }
+}
+
+#[test_only]
+public fun mint_for_testing(
+    node_id: ID,
+    principal: Balance<WAL>,
+    activation_epoch: u32,
+    ctx: &mut TxContext,
+): StakedWal {
+    mint(node_id, principal, activation_epoch, ctx)
+}
+
+#[test_only]
+public fun set_withdrawing_for_testing(
+    self: &mut StakedWal,
+    withdraw_epoch: u32,
+    pool_token_amount: u64,
+) {
+    self.set_withdrawing(withdraw_epoch, pool_token_amount)
+}
+
+#[test_only]
+public fun destroy_for_testing(self: StakedWal) {
+    self.into_balance().destroy_for_testing();
+}

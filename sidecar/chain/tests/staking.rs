@@ -1,0 +1,305 @@
+//! Staking and epochs on the local chain with real signed transactions: the `0x6` Clock and its
+//! rules, `voting_end` and `initiate_epoch_change` driven by the chain's clock, the committee's
+//! `epoch_sync_done`, and the rewards of the finished epoch in the pools.
+
+use std::path::PathBuf;
+
+use sui_crypto::{SuiSigner, ed25519::Ed25519PrivateKey};
+use sui_sdk_types::{
+    Address, Argument, Command, ExecutionError, ExecutionStatus, GasPayment, Identifier, Input, MoveCall, Object,
+    ObjectReference, ProgrammableTransaction, SharedInput, SignedTransaction, Transaction, TransactionEffects,
+    TransactionExpiration, TransactionKind, TransferObjects,
+};
+use walrus_chain::{
+    GenesisConfig, GenesisMember, LocalChain, Rejection,
+    execute::objects::load,
+    types::{CLOCK_INITIAL_SHARED_VERSION, CLOCK_OBJECT, CoinKind, Obj, WALRUS_PACKAGE, to_object_id},
+};
+use walrus_contracts::{
+    ObjectId,
+    events::Event as TwinEvent,
+    objects::Object as Twin,
+    staking::Staking,
+    staking_inner::{E_TOO_EARLY, EpochState},
+    storage_node::StorageNodeCap,
+    system::System,
+};
+
+const SUI: u64 = 1_000_000_000;
+const EPOCH_MS: u64 = 60_000;
+const MIB: u64 = 1 << 20;
+
+struct Account {
+    key: Ed25519PrivateKey,
+    address: Address,
+}
+
+fn account(seed: u8) -> Account {
+    let key = Ed25519PrivateKey::new([seed; 32]);
+    let address = key.public_key().derive_address();
+    Account { key, address }
+}
+
+#[derive(serde::Deserialize)]
+struct Vectors {
+    committee: Vec<Member>,
+}
+
+#[derive(serde::Deserialize)]
+struct Member {
+    node_id_hex: String,
+    public_key_hex: String,
+    shards: u16,
+}
+
+/// The vectors' committee (1, 2, 3, 4 shards), member i operated by `operators[i]` with a
+/// genesis stake of (i + 1) * 1000 WAL.
+fn genesis(admin: &Account, operators: &[Account]) -> GenesisConfig {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/vectors/certificates.json");
+    let v: Vectors = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    GenesisConfig {
+        admin: admin.address,
+        funded_accounts: operators.iter().map(|a| a.address).collect(),
+        sui_per_account: 100 * SUI,
+        n_shards: 10,
+        committee: v
+            .committee
+            .iter()
+            .enumerate()
+            .map(|(i, m)| GenesisMember {
+                node_id: ObjectId(hex::decode(&m.node_id_hex).unwrap().try_into().unwrap()),
+                public_key: hex::decode(&m.public_key_hex).unwrap(),
+                network_address: format!("127.0.0.1:{}", 9100 + i),
+                shards: m.shards,
+                stake_frost: (i as u64 + 1) * 1_000 * SUI,
+                operator: Some(operators[i].address),
+            })
+            .collect(),
+        storage_price_per_unit_size: 1_000,
+        write_price_per_unit_size: 2_000,
+        total_capacity_size: 1 << 30,
+        max_epochs_ahead: 5,
+        epoch_duration_ms: EPOCH_MS,
+    }
+}
+
+fn reference(object: &Object) -> ObjectReference {
+    ObjectReference::new(object.object_id(), object.version(), object.digest())
+}
+
+fn sign(chain: &LocalChain, sender: &Account, inputs: Vec<Input>, commands: Vec<Command>) -> SignedTransaction {
+    let (coins, _) = chain.balance(sender.address, CoinKind::Sui).unwrap();
+    let transaction = Transaction {
+        kind: TransactionKind::ProgrammableTransaction(ProgrammableTransaction { inputs, commands }),
+        sender: sender.address,
+        gas_payment: GasPayment {
+            objects: vec![reference(&coins[0])],
+            owner: sender.address,
+            price: 1_000,
+            budget: 50_000_000,
+        },
+        expiration: TransactionExpiration::None,
+    };
+    let signature = sender.key.sign_transaction(&transaction).unwrap();
+    SignedTransaction { transaction, signatures: vec![signature] }
+}
+
+fn pure<T: serde::Serialize>(value: &T) -> Input {
+    Input::Pure(bcs::to_bytes(value).unwrap())
+}
+
+fn call(module: &str, function: &str, arguments: Vec<Argument>) -> Command {
+    Command::MoveCall(MoveCall {
+        package: WALRUS_PACKAGE,
+        module: Identifier::new(module).unwrap(),
+        function: Identifier::new(function).unwrap(),
+        type_arguments: vec![],
+        arguments,
+    })
+}
+
+fn staking_input(chain: &LocalChain) -> Input {
+    let info = chain.info();
+    Input::Shared(SharedInput::new(info.staking_object, info.staking_initial_shared_version, true))
+}
+
+fn system_input(chain: &LocalChain, mutable: bool) -> Input {
+    let info = chain.info();
+    Input::Shared(SharedInput::new(info.system_object, info.system_initial_shared_version, mutable))
+}
+
+fn clock_input(mutable: bool) -> Input {
+    Input::Shared(SharedInput::new(CLOCK_OBJECT, CLOCK_INITIAL_SHARED_VERSION, mutable))
+}
+
+fn status(effects: &TransactionEffects) -> &ExecutionStatus {
+    effects.status()
+}
+
+fn typed(chain: &LocalChain, id: Address) -> Twin {
+    let object = chain.object(id).unwrap().unwrap();
+    match load(chain.store(), &object).unwrap().unwrap() {
+        Obj::Twin(twin) => twin,
+        other => panic!("{id} is {other:?}"),
+    }
+}
+
+fn staking(chain: &LocalChain) -> Staking {
+    let Twin::Staking(staking) = typed(chain, chain.info().staking_object) else { panic!("not the Staking") };
+    staking
+}
+
+fn system(chain: &LocalChain) -> System {
+    let Twin::System(system) = typed(chain, chain.info().system_object) else { panic!("not the System") };
+    system
+}
+
+fn clock_ms(chain: &LocalChain) -> u64 {
+    match load(chain.store(), &chain.object(CLOCK_OBJECT).unwrap().unwrap()).unwrap().unwrap() {
+        Obj::Clock(clock) => clock.timestamp_ms,
+        other => panic!("0x6 is {other:?}"),
+    }
+}
+
+fn cap_object(chain: &LocalChain, owner: Address) -> (Object, StorageNodeCap) {
+    for object in chain.owned_objects(owner).unwrap() {
+        if let Some(Obj::Twin(Twin::StorageNodeCap(cap))) = load(chain.store(), &object).unwrap() {
+            return (object, cap);
+        }
+    }
+    panic!("{owner} holds no StorageNodeCap");
+}
+
+/// Runs `staking::<function>(&mut Staking, &Clock)` as `sender`.
+fn with_clock(chain: &LocalChain, sender: &Account, function: &str) -> walrus_chain::ExecutedTransaction {
+    let tx = sign(
+        chain,
+        sender,
+        vec![staking_input(chain), clock_input(false)],
+        vec![call("staking", function, vec![Argument::Input(0), Argument::Input(1)])],
+    );
+    chain.execute(tx).unwrap()
+}
+
+fn event_names(executed: &walrus_chain::ExecutedTransaction) -> Vec<String> {
+    executed.events.iter().flat_map(|e| e.0.iter()).map(|e| e.type_.name().to_string()).collect()
+}
+
+#[test]
+fn a_whole_epoch_change_with_rewards_through_signed_transactions() {
+    let dir = tempfile::tempdir().unwrap();
+    let admin = account(1);
+    let operators: Vec<Account> = (10..14).map(account).collect();
+    let chain = LocalChain::open(dir.path(), &genesis(&admin, &operators)).unwrap();
+
+    // Genesis: the clock at 0x6, the staking object with the four pools, the system knows it.
+    let genesis_ms = clock_ms(&chain);
+    assert!(genesis_ms > 0);
+    assert_eq!(*chain.object(CLOCK_OBJECT).unwrap().unwrap().owner(), sui_sdk_types::Owner::Shared(1));
+    let inner = staking(&chain).inner.unwrap();
+    assert_eq!((inner.epoch, inner.epoch_state, inner.pool_ids.len()), (1, EpochState::EpochChangeDone, 4));
+    assert_eq!(system(&chain).staking_object_id().unwrap(), Some(to_object_id(chain.info().staking_object)));
+    let (_, cap) = cap_object(&chain, operators[3].address);
+    assert_eq!(cap.node_id, inner.committee.members[3].node_id);
+
+    // The clock is only accepted by immutable reference.
+    let tx = sign(
+        &chain,
+        &admin,
+        vec![staking_input(&chain), clock_input(true)],
+        vec![call("staking", "voting_end", vec![Argument::Input(0), Argument::Input(1)])],
+    );
+    assert!(matches!(chain.execute(tx), Err(Rejection::NotUsable { .. })));
+
+    // The admin buys 2 MiB units for 3 epochs: epoch 1's fund holds 2000 + 4000 FROST.
+    let (coins, _) = chain.balance(admin.address, CoinKind::Wal).unwrap();
+    let tx = sign(
+        &chain,
+        &admin,
+        vec![
+            system_input(&chain, true),
+            pure(&(MIB + 1)),
+            pure(&3u32),
+            Input::ImmutableOrOwned(reference(&coins[0])),
+            pure(&admin.address),
+        ],
+        vec![
+            call(
+                "system",
+                "reserve_space",
+                vec![Argument::Input(0), Argument::Input(1), Argument::Input(2), Argument::Input(3)],
+            ),
+            Command::TransferObjects(TransferObjects {
+                objects: vec![Argument::Result(0)],
+                address: Argument::Input(4),
+            }),
+        ],
+    );
+    assert_eq!(status(&chain.execute(tx).unwrap().effects), &ExecutionStatus::Success);
+
+    // Too early: the abort of staking_inner::ETooEarly, only gas is charged.
+    let early = with_clock(&chain, &admin, "voting_end");
+    match status(&early.effects) {
+        ExecutionStatus::Failure { error: ExecutionError::MoveAbort { location, code }, .. } => {
+            assert_eq!((location.module.as_str(), *code), ("staking_inner", E_TOO_EARLY.code));
+        }
+        other => panic!("expected ETooEarly, got {other:?}"),
+    }
+
+    // Half an epoch later the next committee is selected; a whole epoch later it takes over.
+    chain.advance_clock_for_testing(EPOCH_MS / 2);
+    let voted = with_clock(&chain, &admin, "voting_end");
+    assert_eq!(status(&voted.effects), &ExecutionStatus::Success);
+    assert_eq!(event_names(&voted), ["EpochParametersSelected"]);
+    assert!(clock_ms(&chain) >= genesis_ms + EPOCH_MS / 2);
+    chain.advance_clock_for_testing(EPOCH_MS / 2);
+    let tx = sign(
+        &chain,
+        &admin,
+        vec![staking_input(&chain), system_input(&chain, true), clock_input(false)],
+        vec![call(
+            "staking",
+            "initiate_epoch_change",
+            vec![Argument::Input(0), Argument::Input(1), Argument::Input(2)],
+        )],
+    );
+    let changed = chain.execute(tx).unwrap();
+    assert_eq!(status(&changed.effects), &ExecutionStatus::Success);
+    assert_eq!(event_names(&changed), ["EpochAdvanced", "RewardsDistributed", "EpochChangeStart"]);
+    assert_eq!(system(&chain).epoch().unwrap(), 2);
+    let inner = staking(&chain).inner.unwrap();
+    assert_eq!((inner.epoch, inner.epoch_state), (2, EpochState::EpochChangeSync));
+    // Rewards by shards: node 3 (4 of 10 shards) gets 2400 of 6000, node 0 (1 shard) 600.
+    let rewards: Vec<u64> = inner.pool_ids.iter().map(|id| inner.pools.get(id).unwrap().rewards.value).collect();
+    assert_eq!(rewards, vec![600, 1_200, 1_800, 2_400]);
+
+    // The committee signals sync with its caps: nodes 3 and 2 hold 7 of 10 shards.
+    for (i, expected) in [(3, vec!["EpochChangeSync"]), (2, vec!["EpochChangeSync", "EpochChangeDone"])] {
+        let (cap_object, _) = cap_object(&chain, operators[i].address);
+        let tx = sign(
+            &chain,
+            &operators[i],
+            vec![
+                staking_input(&chain),
+                Input::ImmutableOrOwned(reference(&cap_object)),
+                pure(&2u32),
+                clock_input(false),
+            ],
+            vec![call(
+                "staking",
+                "epoch_sync_done",
+                vec![Argument::Input(0), Argument::Input(1), Argument::Input(2), Argument::Input(3)],
+            )],
+        );
+        let executed = chain.execute(tx).unwrap();
+        assert_eq!(status(&executed.effects), &ExecutionStatus::Success);
+        assert_eq!(event_names(&executed), expected);
+    }
+    assert_eq!(staking(&chain).inner.unwrap().epoch_state, EpochState::EpochChangeDone);
+    // The events decode as the twin's.
+    let done =
+        changed.events.as_ref().unwrap().0.iter().find(|e| e.type_.name().as_str() == "EpochChangeStart").unwrap();
+    let decoded =
+        walrus_contracts::events::StakingEvent::from_bcs("EpochChangeStart", &done.contents).unwrap().unwrap();
+    assert_eq!(TwinEvent::Staking(decoded).name(), "EpochChangeStart");
+}
