@@ -2,84 +2,24 @@
 //! reader, govern a blob, dry-run `can_read` and `seal_approve` for a reader and a stranger, and
 //! a wrong admin cap that aborts with `access_policy::ENotAdmin` and changes nothing but gas.
 
-use std::path::PathBuf;
-
-use sui_crypto::{SuiSigner, ed25519::Ed25519PrivateKey};
+use sui_crypto::SuiSigner;
 use sui_sdk_types::{
-    Address, Argument, Command, ExecutionError, ExecutionStatus, GasPayment, Identifier, Input, MoveCall, Object,
-    ObjectReference, Owner, ProgrammableTransaction, SharedInput, SignedTransaction, Transaction, TransactionEffects,
-    TransactionExpiration, TransactionKind, TransferObjects,
+    Address, Argument, Command, ExecutionError, ExecutionStatus, GasPayment, Input, Owner, ProgrammableTransaction,
+    SharedInput, SignedTransaction, Transaction, TransactionEffects, TransactionExpiration, TransactionKind,
+    TransferObjects,
 };
-use walrus_chain::{
-    GenesisConfig, GenesisMember, LocalChain,
-    types::{CoinKind, WALRUS_PACKAGE},
-};
+use walrus_chain::{LocalChain, types::CoinKind};
 use walrus_contracts::{
     ObjectId, U256,
     access_policy::{self, AccessPolicy, AccessPolicyAdminCap},
     encoding,
 };
 
-const SUI: u64 = 1_000_000_000;
+mod support;
+use support::*;
+
 /// Unencoded size of the test blob.
 const BLOB_SIZE: u64 = 10_000;
-
-struct Account {
-    key: Ed25519PrivateKey,
-    address: Address,
-}
-
-fn account(seed: u8) -> Account {
-    let key = Ed25519PrivateKey::new([seed; 32]);
-    let address = key.public_key().derive_address();
-    Account { key, address }
-}
-
-#[derive(serde::Deserialize)]
-struct Vectors {
-    committee: Vec<Member>,
-}
-
-#[derive(serde::Deserialize)]
-struct Member {
-    node_id_hex: String,
-    public_key_hex: String,
-    shards: u16,
-}
-
-/// Genesis with the committee of tests/vectors/certificates.json; `admin` holds the WAL.
-fn genesis(admin: &Account, others: &[&Account]) -> GenesisConfig {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/vectors/certificates.json");
-    let vectors: Vectors = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    GenesisConfig {
-        admin: admin.address,
-        funded_accounts: others.iter().map(|a| a.address).collect(),
-        sui_per_account: 100 * SUI,
-        n_shards: 10,
-        committee: vectors
-            .committee
-            .iter()
-            .enumerate()
-            .map(|(i, m)| GenesisMember {
-                node_id: ObjectId(hex::decode(&m.node_id_hex).unwrap().try_into().unwrap()),
-                public_key: hex::decode(&m.public_key_hex).unwrap(),
-                network_address: format!("127.0.0.1:{}", 9100 + i),
-                shards: m.shards,
-                stake_frost: walrus_chain::genesis::DEFAULT_GENESIS_STAKE_FROST,
-                operator: None,
-            })
-            .collect(),
-        storage_price_per_unit_size: 1_000,
-        write_price_per_unit_size: 2_000,
-        total_capacity_size: 1 << 30,
-        max_epochs_ahead: 5,
-        epoch_duration_ms: walrus_chain::genesis::DEFAULT_EPOCH_DURATION_MS,
-    }
-}
-
-fn reference(object: &Object) -> ObjectReference {
-    ObjectReference::new(object.object_id(), object.version(), object.digest())
-}
 
 /// A programmable transaction paid with the sender's first SUI coin.
 fn transaction(chain: &LocalChain, sender: Address, inputs: Vec<Input>, commands: Vec<Command>) -> Transaction {
@@ -109,25 +49,6 @@ fn execute(
     let executed = chain.execute(SignedTransaction { transaction, signatures: vec![signature] }).unwrap();
     let events = executed.events.map(|e| e.0.iter().map(|e| e.type_.name().as_str().to_owned()).collect());
     (executed.effects, events.unwrap_or_default())
-}
-
-fn pure<T: serde::Serialize>(value: &T) -> Input {
-    Input::Pure(bcs::to_bytes(value).unwrap())
-}
-
-fn call(module: &str, function: &str, arguments: Vec<Argument>) -> Command {
-    Command::MoveCall(MoveCall {
-        package: WALRUS_PACKAGE,
-        module: Identifier::new(module).unwrap(),
-        function: Identifier::new(function).unwrap(),
-        type_arguments: vec![],
-        arguments,
-    })
-}
-
-fn system_input(chain: &LocalChain, mutable: bool) -> Input {
-    let info = chain.info();
-    Input::Shared(SharedInput::new(info.system_object, info.system_initial_shared_version, mutable))
 }
 
 fn shared_input(chain: &LocalChain, id: Address, mutable: bool) -> Input {

@@ -2,129 +2,23 @@
 //! protocol end to end, rejections that change nothing, Move aborts that only cost gas, and a
 //! restart that loses nothing.
 
-use std::path::PathBuf;
-
-use sui_crypto::{SuiSigner, ed25519::Ed25519PrivateKey};
+use sui_crypto::SuiSigner;
 use sui_sdk_types::{
-    Address, Argument, Command, ExecutionError, ExecutionStatus, GasPayment, Identifier, Input, MoveCall, Object,
-    ObjectReference, ProgrammableTransaction, SharedInput, SignedTransaction, SplitCoins, Transaction,
-    TransactionEffects, TransactionExpiration, TransactionKind, TransferObjects, TypeTag,
+    Address, Argument, Command, ExecutionError, ExecutionStatus, GasPayment, Input, Object, SignedTransaction,
+    SplitCoins, TransactionEffects, TransferObjects, TypeTag,
 };
 use walrus_chain::{
-    GenesisConfig, GenesisMember, LocalChain, Rejection,
-    types::{CoinKind, SUI_FRAMEWORK, WALRUS_PACKAGE, wal_type},
+    LocalChain, Rejection,
+    types::{CoinKind, SUI_FRAMEWORK, wal_type},
 };
-use walrus_contracts::{ObjectId, blob::Blob};
+use walrus_contracts::blob::Blob;
 use walrus_core::{
     EncodingConfig,
-    messages::{BlobPersistence, ProtocolKeyPair, StorageConfirmation, aggregate_signatures},
+    messages::{BlobPersistence, StorageConfirmation, aggregate_signatures},
 };
 
-const SUI: u64 = 1_000_000_000;
-
-struct Account {
-    key: Ed25519PrivateKey,
-    address: Address,
-}
-
-fn account(seed: u8) -> Account {
-    let key = Ed25519PrivateKey::new([seed; 32]);
-    let address = key.public_key().derive_address();
-    Account { key, address }
-}
-
-#[derive(serde::Deserialize)]
-struct Vectors {
-    committee: Vec<Member>,
-}
-
-#[derive(serde::Deserialize)]
-struct Member {
-    node_id_hex: String,
-    secret_key_hex: String,
-    public_key_hex: String,
-    shards: u16,
-}
-
-fn committee() -> Vec<(ProtocolKeyPair, GenesisMember)> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/vectors/certificates.json");
-    let v: Vectors = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    v.committee
-        .iter()
-        .enumerate()
-        .map(|(i, m)| {
-            let key = ProtocolKeyPair::from_secret_bytes(&hex::decode(&m.secret_key_hex).unwrap()).unwrap();
-            let node_id = ObjectId(hex::decode(&m.node_id_hex).unwrap().try_into().unwrap());
-            (
-                key,
-                GenesisMember {
-                    node_id,
-                    public_key: hex::decode(&m.public_key_hex).unwrap(),
-                    network_address: format!("127.0.0.1:{}", 9100 + i),
-                    shards: m.shards,
-                    stake_frost: walrus_chain::genesis::DEFAULT_GENESIS_STAKE_FROST,
-                    operator: None,
-                },
-            )
-        })
-        .collect()
-}
-
-fn genesis(admin: &Account, others: &[&Account]) -> GenesisConfig {
-    GenesisConfig {
-        admin: admin.address,
-        funded_accounts: others.iter().map(|a| a.address).collect(),
-        sui_per_account: 100 * SUI,
-        n_shards: 10,
-        committee: committee().into_iter().map(|(_, m)| m).collect(),
-        storage_price_per_unit_size: 1_000,
-        write_price_per_unit_size: 2_000,
-        total_capacity_size: 1 << 30,
-        max_epochs_ahead: 5,
-        epoch_duration_ms: walrus_chain::genesis::DEFAULT_EPOCH_DURATION_MS,
-    }
-}
-
-fn reference(object: &Object) -> ObjectReference {
-    ObjectReference::new(object.object_id(), object.version(), object.digest())
-}
-
-/// Builds and signs a programmable transaction paid with the sender's first SUI coin.
-fn sign(chain: &LocalChain, sender: &Account, inputs: Vec<Input>, commands: Vec<Command>) -> SignedTransaction {
-    let (coins, _) = chain.balance(sender.address, CoinKind::Sui).unwrap();
-    let transaction = Transaction {
-        kind: TransactionKind::ProgrammableTransaction(ProgrammableTransaction { inputs, commands }),
-        sender: sender.address,
-        gas_payment: GasPayment {
-            objects: vec![reference(&coins[0])],
-            owner: sender.address,
-            price: 1_000,
-            budget: 50_000_000,
-        },
-        expiration: TransactionExpiration::None,
-    };
-    let signature = sender.key.sign_transaction(&transaction).unwrap();
-    SignedTransaction { transaction, signatures: vec![signature] }
-}
-
-fn pure<T: serde::Serialize>(value: &T) -> Input {
-    Input::Pure(bcs::to_bytes(value).unwrap())
-}
-
-fn call(module: &str, function: &str, arguments: Vec<Argument>) -> Command {
-    Command::MoveCall(MoveCall {
-        package: WALRUS_PACKAGE,
-        module: Identifier::new(module).unwrap(),
-        function: Identifier::new(function).unwrap(),
-        type_arguments: vec![],
-        arguments,
-    })
-}
-
-fn system_input(chain: &LocalChain, mutable: bool) -> Input {
-    let info = chain.info();
-    Input::Shared(SharedInput::new(info.system_object, info.system_initial_shared_version, mutable))
-}
+mod support;
+use support::*;
 
 fn status(effects: &TransactionEffects) -> &ExecutionStatus {
     effects.status()
@@ -230,7 +124,7 @@ fn store_a_blob_on_chain_and_survive_a_restart() {
 
     // Certify with a quorum certificate (members 1, 2, 3 of 4: 9 of 10 shards).
     let message = StorageConfirmation { epoch: 1, blob_id, persistence: BlobPersistence::Permanent }.to_bytes();
-    let keys = committee();
+    let keys = vector_committee();
     let signature = aggregate_signatures(&[1, 2, 3].map(|i| keys[i].0.sign(&message))).unwrap().to_vec();
     let tx = sign(
         &chain,

@@ -1,10 +1,10 @@
 //! The local chain's gRPC API and faucet, exercised with Sui's own client (`sui_rpc::Client`,
 //! `sui_transaction_builder`, `sui_rpc::faucet::FaucetClient`) over 127.0.0.1.
 
-use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
+use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use futures::StreamExt;
-use sui_crypto::{SuiSigner, ed25519::Ed25519PrivateKey};
+use sui_crypto::SuiSigner;
 use sui_rpc::{
     Client,
     faucet::FaucetClient,
@@ -17,76 +17,22 @@ use sui_rpc::{
     },
 };
 use sui_sdk_types::{
-    Address, Argument, Command, GasPayment, Identifier, Input, MoveCall, Object, ObjectReference,
-    ProgrammableTransaction, SharedInput, SignedTransaction, SplitCoins, StructTag, Transaction, TransactionExpiration,
-    TransactionKind, TransferObjects, TypeTag,
+    Address, Argument, Command, Identifier, Input, MoveCall, Object, SharedInput, SignedTransaction, SplitCoins,
+    StructTag, Transaction, TransferObjects, TypeTag,
 };
 use sui_transaction_builder::{ObjectInput, TransactionBuilder};
 use walrus_chain::{
-    Faucet, FaucetConfig, GenesisConfig, GenesisMember, LocalChain, RpcHandle, faucet,
+    Faucet, FaucetConfig, GenesisConfig, LocalChain, RpcHandle, faucet,
     types::{CoinKind, WALRUS_PACKAGE, wal_type},
 };
-use walrus_contracts::{
-    ObjectId, U256, events::BlobRegistered, system::System, system_state_inner::SystemStateInnerV1,
-};
+use walrus_contracts::{U256, events::BlobRegistered, system::System, system_state_inner::SystemStateInnerV1};
 
-const SUI: u64 = 1_000_000_000;
+mod support;
+use support::*;
+
 /// Every test finishes well within this; a hung server fails the test instead of the run.
 const TEST_TIMEOUT: Duration = Duration::from_secs(120);
 const LOCALHOST: &str = "127.0.0.1:0";
-
-struct Account {
-    key: Ed25519PrivateKey,
-    address: Address,
-}
-
-fn account(seed: u8) -> Account {
-    let key = Ed25519PrivateKey::new([seed; 32]);
-    let address = key.public_key().derive_address();
-    Account { key, address }
-}
-
-#[derive(serde::Deserialize)]
-struct Vectors {
-    committee: Vec<Member>,
-}
-
-#[derive(serde::Deserialize)]
-struct Member {
-    node_id_hex: String,
-    public_key_hex: String,
-    shards: u16,
-}
-
-fn genesis(admin: &Account, others: &[&Account]) -> GenesisConfig {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/vectors/certificates.json");
-    let vectors: Vectors = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let committee = vectors
-        .committee
-        .iter()
-        .enumerate()
-        .map(|(i, m)| GenesisMember {
-            node_id: ObjectId(hex::decode(&m.node_id_hex).unwrap().try_into().unwrap()),
-            public_key: hex::decode(&m.public_key_hex).unwrap(),
-            network_address: format!("127.0.0.1:{}", 9100 + i),
-            shards: m.shards,
-            stake_frost: walrus_chain::genesis::DEFAULT_GENESIS_STAKE_FROST,
-            operator: None,
-        })
-        .collect();
-    GenesisConfig {
-        admin: admin.address,
-        funded_accounts: others.iter().map(|a| a.address).collect(),
-        sui_per_account: 100 * SUI,
-        n_shards: 10,
-        committee,
-        storage_price_per_unit_size: 1_000,
-        write_price_per_unit_size: 2_000,
-        total_capacity_size: 1 << 30,
-        max_epochs_ahead: 5,
-        epoch_duration_ms: walrus_chain::genesis::DEFAULT_EPOCH_DURATION_MS,
-    }
-}
 
 struct Node {
     chain: Arc<LocalChain>,
@@ -105,33 +51,8 @@ async fn bounded<F: std::future::Future<Output = ()>>(test: F) {
     tokio::time::timeout(TEST_TIMEOUT, test).await.expect("the test finished in time");
 }
 
-fn reference(object: &Object) -> ObjectReference {
-    ObjectReference::new(object.object_id(), object.version(), object.digest())
-}
-
-fn pure<T: serde::Serialize>(value: &T) -> Input {
-    Input::Pure(bcs::to_bytes(value).unwrap())
-}
-
 fn wal_coin(chain: &LocalChain, owner: Address) -> Object {
     chain.balance(owner, CoinKind::Wal).unwrap().0.into_iter().next().expect("the account holds WAL")
-}
-
-fn sign(chain: &LocalChain, sender: &Account, inputs: Vec<Input>, commands: Vec<Command>) -> SignedTransaction {
-    let (coins, _) = chain.balance(sender.address, CoinKind::Sui).unwrap();
-    let transaction = Transaction {
-        kind: TransactionKind::ProgrammableTransaction(ProgrammableTransaction { inputs, commands }),
-        sender: sender.address,
-        gas_payment: GasPayment {
-            objects: vec![reference(&coins[0])],
-            owner: sender.address,
-            price: 1_000,
-            budget: 50_000_000,
-        },
-        expiration: TransactionExpiration::None,
-    };
-    let signature = sender.key.sign_transaction(&transaction).unwrap();
-    SignedTransaction { transaction, signatures: vec![signature] }
 }
 
 /// The admin sends `amount` WAL to `recipient`: split the admin's WAL coin, transfer the part.

@@ -2,21 +2,16 @@
 //! rules, `voting_end` and `initiate_epoch_change` driven by the chain's clock, the committee's
 //! `epoch_sync_done`, and the rewards of the finished epoch in the pools.
 
-use std::path::PathBuf;
-
-use sui_crypto::{SuiSigner, ed25519::Ed25519PrivateKey};
 use sui_sdk_types::{
-    Address, Argument, Command, ExecutionError, ExecutionStatus, GasPayment, Identifier, Input, MoveCall, Object,
-    ObjectReference, ProgrammableTransaction, SharedInput, SignedTransaction, Transaction, TransactionEffects,
-    TransactionExpiration, TransactionKind, TransferObjects,
+    Address, Argument, Command, ExecutionError, ExecutionStatus, Input, Object, SharedInput, TransactionEffects,
+    TransferObjects,
 };
 use walrus_chain::{
-    GenesisConfig, GenesisMember, LocalChain, Rejection,
+    GenesisConfig, LocalChain, Rejection,
     execute::objects::load,
-    types::{CLOCK_INITIAL_SHARED_VERSION, CLOCK_OBJECT, CoinKind, Obj, WALRUS_PACKAGE, to_object_id},
+    types::{CLOCK_INITIAL_SHARED_VERSION, CLOCK_OBJECT, CoinKind, Obj, to_object_id},
 };
 use walrus_contracts::{
-    ObjectId,
     events::Event as TwinEvent,
     objects::Object as Twin,
     staking::Staking,
@@ -25,107 +20,28 @@ use walrus_contracts::{
     system::System,
 };
 
-const SUI: u64 = 1_000_000_000;
+mod support;
+use support::*;
+
 const EPOCH_MS: u64 = 60_000;
 const MIB: u64 = 1 << 20;
-
-struct Account {
-    key: Ed25519PrivateKey,
-    address: Address,
-}
-
-fn account(seed: u8) -> Account {
-    let key = Ed25519PrivateKey::new([seed; 32]);
-    let address = key.public_key().derive_address();
-    Account { key, address }
-}
-
-#[derive(serde::Deserialize)]
-struct Vectors {
-    committee: Vec<Member>,
-}
-
-#[derive(serde::Deserialize)]
-struct Member {
-    node_id_hex: String,
-    public_key_hex: String,
-    shards: u16,
-}
 
 /// The vectors' committee (1, 2, 3, 4 shards), member i operated by `operators[i]` with a
 /// genesis stake of (i + 1) * 1000 WAL.
 fn genesis(admin: &Account, operators: &[Account]) -> GenesisConfig {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/vectors/certificates.json");
-    let v: Vectors = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    GenesisConfig {
-        admin: admin.address,
-        funded_accounts: operators.iter().map(|a| a.address).collect(),
-        sui_per_account: 100 * SUI,
-        n_shards: 10,
-        committee: v
-            .committee
-            .iter()
-            .enumerate()
-            .map(|(i, m)| GenesisMember {
-                node_id: ObjectId(hex::decode(&m.node_id_hex).unwrap().try_into().unwrap()),
-                public_key: hex::decode(&m.public_key_hex).unwrap(),
-                network_address: format!("127.0.0.1:{}", 9100 + i),
-                shards: m.shards,
-                stake_frost: (i as u64 + 1) * 1_000 * SUI,
-                operator: Some(operators[i].address),
-            })
-            .collect(),
-        storage_price_per_unit_size: 1_000,
-        write_price_per_unit_size: 2_000,
-        total_capacity_size: 1 << 30,
-        max_epochs_ahead: 5,
-        epoch_duration_ms: EPOCH_MS,
+    let funded: Vec<&Account> = operators.iter().collect();
+    let mut config = support::genesis(admin, &funded);
+    for (i, member) in config.committee.iter_mut().enumerate() {
+        member.stake_frost = (i as u64 + 1) * 1_000 * SUI;
+        member.operator = Some(operators[i].address);
     }
-}
-
-fn reference(object: &Object) -> ObjectReference {
-    ObjectReference::new(object.object_id(), object.version(), object.digest())
-}
-
-fn sign(chain: &LocalChain, sender: &Account, inputs: Vec<Input>, commands: Vec<Command>) -> SignedTransaction {
-    let (coins, _) = chain.balance(sender.address, CoinKind::Sui).unwrap();
-    let transaction = Transaction {
-        kind: TransactionKind::ProgrammableTransaction(ProgrammableTransaction { inputs, commands }),
-        sender: sender.address,
-        gas_payment: GasPayment {
-            objects: vec![reference(&coins[0])],
-            owner: sender.address,
-            price: 1_000,
-            budget: 50_000_000,
-        },
-        expiration: TransactionExpiration::None,
-    };
-    let signature = sender.key.sign_transaction(&transaction).unwrap();
-    SignedTransaction { transaction, signatures: vec![signature] }
-}
-
-fn pure<T: serde::Serialize>(value: &T) -> Input {
-    Input::Pure(bcs::to_bytes(value).unwrap())
-}
-
-fn call(module: &str, function: &str, arguments: Vec<Argument>) -> Command {
-    Command::MoveCall(MoveCall {
-        package: WALRUS_PACKAGE,
-        module: Identifier::new(module).unwrap(),
-        function: Identifier::new(function).unwrap(),
-        type_arguments: vec![],
-        arguments,
-    })
+    config.epoch_duration_ms = EPOCH_MS;
+    config
 }
 
 fn staking_input(chain: &LocalChain) -> Input {
     let info = chain.info();
     Input::Shared(SharedInput::new(info.staking_object, info.staking_initial_shared_version, true))
-}
-
-fn system_input(chain: &LocalChain, mutable: bool) -> Input {
-    let info = chain.info();
-    Input::Shared(SharedInput::new(info.system_object, info.system_initial_shared_version, mutable))
 }
 
 fn clock_input(mutable: bool) -> Input {

@@ -1,0 +1,135 @@
+//! Shared by the local chain's integration tests: accounts, the committee of the test vectors,
+//! a standard genesis, and signed programmable transactions.
+
+// Each test binary uses its own subset of these helpers.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use sui_crypto::{SuiSigner, ed25519::Ed25519PrivateKey};
+use sui_sdk_types::{
+    Address, Argument, Command, GasPayment, Identifier, Input, MoveCall, Object, ObjectReference,
+    ProgrammableTransaction, SharedInput, SignedTransaction, Transaction, TransactionExpiration, TransactionKind,
+};
+use walrus_chain::{
+    GenesisConfig, GenesisMember, LocalChain,
+    types::{CoinKind, WALRUS_PACKAGE},
+};
+use walrus_contracts::ObjectId;
+use walrus_core::messages::ProtocolKeyPair;
+
+/// MIST per SUI.
+pub const SUI: u64 = 1_000_000_000;
+
+/// A Sui account with its key.
+pub struct Account {
+    /// The signing key.
+    pub key: Ed25519PrivateKey,
+    /// Its address.
+    pub address: Address,
+}
+
+/// A deterministic account.
+pub fn account(seed: u8) -> Account {
+    let key = Ed25519PrivateKey::new([seed; 32]);
+    let address = key.public_key().derive_address();
+    Account { key, address }
+}
+
+#[derive(serde::Deserialize)]
+struct Vectors {
+    committee: Vec<VectorMember>,
+}
+
+#[derive(serde::Deserialize)]
+struct VectorMember {
+    node_id_hex: String,
+    secret_key_hex: String,
+    public_key_hex: String,
+    shards: u16,
+}
+
+/// The committee of `tests/vectors/certificates.json` (1, 2, 3 and 4 shards: n = 10) with its
+/// protocol keys; member i at `127.0.0.1:9100+i`, with the default genesis stake and no operator.
+pub fn vector_committee() -> Vec<(ProtocolKeyPair, GenesisMember)> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/vectors/certificates.json");
+    let vectors: Vectors = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    vectors
+        .committee
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let key = ProtocolKeyPair::from_secret_bytes(&hex::decode(&m.secret_key_hex).unwrap()).unwrap();
+            let member = GenesisMember {
+                node_id: ObjectId(hex::decode(&m.node_id_hex).unwrap().try_into().unwrap()),
+                public_key: hex::decode(&m.public_key_hex).unwrap(),
+                network_address: format!("127.0.0.1:{}", 9100 + i),
+                shards: m.shards,
+                stake_frost: walrus_chain::genesis::DEFAULT_GENESIS_STAKE_FROST,
+                operator: None,
+            };
+            (key, member)
+        })
+        .collect()
+}
+
+/// A genesis with the vectors' committee, `admin` holding the WAL supply and `funded` 100 SUI each.
+pub fn genesis(admin: &Account, funded: &[&Account]) -> GenesisConfig {
+    GenesisConfig {
+        admin: admin.address,
+        funded_accounts: funded.iter().map(|a| a.address).collect(),
+        sui_per_account: 100 * SUI,
+        n_shards: 10,
+        committee: vector_committee().into_iter().map(|(_, m)| m).collect(),
+        storage_price_per_unit_size: 1_000,
+        write_price_per_unit_size: 2_000,
+        total_capacity_size: 1 << 30,
+        max_epochs_ahead: 5,
+        epoch_duration_ms: walrus_chain::genesis::DEFAULT_EPOCH_DURATION_MS,
+    }
+}
+
+/// The object's current reference.
+pub fn reference(object: &Object) -> ObjectReference {
+    ObjectReference::new(object.object_id(), object.version(), object.digest())
+}
+
+/// Builds and signs a programmable transaction paid with the sender's first SUI coin.
+pub fn sign(chain: &LocalChain, sender: &Account, inputs: Vec<Input>, commands: Vec<Command>) -> SignedTransaction {
+    let (coins, _) = chain.balance(sender.address, CoinKind::Sui).unwrap();
+    let transaction = Transaction {
+        kind: TransactionKind::ProgrammableTransaction(ProgrammableTransaction { inputs, commands }),
+        sender: sender.address,
+        gas_payment: GasPayment {
+            objects: vec![reference(&coins[0])],
+            owner: sender.address,
+            price: 1_000,
+            budget: 50_000_000,
+        },
+        expiration: TransactionExpiration::None,
+    };
+    let signature = sender.key.sign_transaction(&transaction).unwrap();
+    SignedTransaction { transaction, signatures: vec![signature] }
+}
+
+/// A pure input of `value`'s BCS bytes.
+pub fn pure<T: serde::Serialize>(value: &T) -> Input {
+    Input::Pure(bcs::to_bytes(value).unwrap())
+}
+
+/// A call of `walrus::module::function`.
+pub fn call(module: &str, function: &str, arguments: Vec<Argument>) -> Command {
+    Command::MoveCall(MoveCall {
+        package: WALRUS_PACKAGE,
+        module: Identifier::new(module).unwrap(),
+        function: Identifier::new(function).unwrap(),
+        type_arguments: vec![],
+        arguments,
+    })
+}
+
+/// The shared `System` object as an input.
+pub fn system_input(chain: &LocalChain, mutable: bool) -> Input {
+    let info = chain.info();
+    Input::Shared(SharedInput::new(info.system_object, info.system_initial_shared_version, mutable))
+}
