@@ -14,6 +14,7 @@
 
 use std::{net::SocketAddr, sync::Arc};
 
+use axum::serve::ListenerExt as _;
 use axum::{Json, Router, extract::State, http::StatusCode, routing::post};
 use serde::{Deserialize, Serialize};
 use sui_crypto::{SuiSigner, ed25519::Ed25519PrivateKey};
@@ -413,7 +414,7 @@ pub async fn serve(faucet: Arc<Faucet>, addr: SocketAddr) -> Result<FaucetHandle
     let (shutdown, mut stopped) = watch::channel(false);
     let app = router(faucet);
     let task = tokio::spawn(async move {
-        axum::serve(listener, app)
+        axum::serve(listener.tap_io(crate::rpc::no_delay), app)
             .with_graceful_shutdown(async move {
                 let _ = stopped.wait_for(|stop| *stop).await;
             })

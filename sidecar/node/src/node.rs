@@ -3,6 +3,7 @@
 
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 
+use axum::serve::ListenerExt as _;
 use tokio::{net::TcpListener, sync::watch, task::JoinHandle};
 use walrus_contracts::ObjectId;
 use walrus_core::messages::PUBLIC_KEY_BYTES;
@@ -85,7 +86,7 @@ impl StorageNode {
             let stopped = async move {
                 let _ = server_shutdown.wait_for(|stop| *stop).await;
             };
-            if let Err(e) = axum::serve(listener, router).with_graceful_shutdown(stopped).await {
+            if let Err(e) = axum::serve(listener.tap_io(no_delay), router).with_graceful_shutdown(stopped).await {
                 tracing::error!("the API server failed: {e}");
             }
         });
@@ -161,5 +162,13 @@ impl Drop for NodeHandle {
         for task in &self.tasks {
             task.abort();
         }
+    }
+}
+
+/// Sets TCP_NODELAY on an accepted connection: without it, Nagle's algorithm holds a small
+/// response back until the client's delayed ACK, tens of milliseconds per request.
+fn no_delay(stream: &mut tokio::net::TcpStream) {
+    if let Err(e) = stream.set_nodelay(true) {
+        tracing::debug!("cannot set TCP_NODELAY on a connection: {e}");
     }
 }

@@ -55,8 +55,10 @@ pub const DEFAULT_CHECKPOINT_TIMEOUT: Duration = Duration::from_secs(60);
 /// How long a transaction waits for a gas coin, WAL coin or owned object that another
 /// transaction of the same client is using.
 pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(60);
-/// How often an [`EventStream`] looks for a new checkpoint once it has caught up.
-pub const DEFAULT_EVENT_POLL_INTERVAL: Duration = Duration::from_millis(200);
+/// How often an [`EventStream`] looks for a new checkpoint once it has caught up. A storage node
+/// accepts a blob's slivers only after it has seen the registration event, so this interval is
+/// part of every store's latency; one small request per interval is cheap for a node.
+pub const DEFAULT_EVENT_POLL_INTERVAL: Duration = Duration::from_millis(50);
 
 /// Tunables of a [`WalrusChainClient`].
 #[derive(Clone, Debug, PartialEq, Eq)]
