@@ -135,28 +135,23 @@ fn config_path(args: &ClientArgs) -> Result<PathBuf> {
 }
 
 pub(crate) fn connect(args: &ClientArgs) -> Result<Session> {
-    let path = config_path(args)?;
-    let config = ClientConfig::load(&path).with_context(|| {
-        format!(
-            "cannot load the client config {}; start a local network with `walrus local` or pass --config",
-            path.display()
-        )
-    })?;
-    let keystore = Keystore::load(config.active_keystore_path())
-        .with_context(|| format!("cannot load the keystore named in {}", path.display()))?;
     let runtime = runtime()?;
     // The gRPC channel is created inside the runtime that drives it.
-    let guard = runtime.enter();
-    let chain = WalrusChainClient::from_config(&config, &keystore, ClientOptions::default())
-        .with_context(|| format!("the active profile of {} is not usable", path.display()))?;
-    let client = WalrusClient::new(chain, ClientLimits::default())?;
-    drop(guard);
+    let (client, config) = {
+        let _guard = runtime.enter();
+        load_client(args)?
+    };
     Ok(Session { client, config, json: args.json, runtime })
 }
 
 /// A blob client for the active profile of the config `args` names; call it inside the runtime
 /// that will drive it.
 pub fn connect_client(args: &ClientArgs) -> Result<WalrusClient> {
+    Ok(load_client(args)?.0)
+}
+
+/// The client config `args` names, its keystore, and a blob client for its active profile.
+fn load_client(args: &ClientArgs) -> Result<(WalrusClient, ClientConfig)> {
     let path = config_path(args)?;
     let config = ClientConfig::load(&path).with_context(|| {
         format!(
@@ -168,7 +163,7 @@ pub fn connect_client(args: &ClientArgs) -> Result<WalrusClient> {
         .with_context(|| format!("cannot load the keystore named in {}", path.display()))?;
     let chain = WalrusChainClient::from_config(&config, &keystore, ClientOptions::default())
         .with_context(|| format!("the active profile of {} is not usable", path.display()))?;
-    Ok(WalrusClient::new(chain, ClientLimits::default())?)
+    Ok((WalrusClient::new(chain, ClientLimits::default())?, config))
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime> {
