@@ -151,3 +151,86 @@ async fn the_cli_stores_reads_and_manages_blobs() {
 
     network.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_cli_registers_a_node_stakes_and_votes() {
+    let dir = tempfile::tempdir().unwrap();
+    let network = start_network(&dir.path().join("network"), 4, 2).await;
+    let config = network.client_config_path();
+
+    // A new node: keys, then registration with a proof of possession of its BLS key.
+    let protocol_key = dir.path().join("protocol.key");
+    let account_key = dir.path().join("account.key");
+    let keys = walrus_json(
+        &config,
+        &[
+            "node",
+            "keys",
+            "generate",
+            "--protocol-key",
+            protocol_key.to_str().unwrap(),
+            "--account-key",
+            account_key.to_str().unwrap(),
+            "--json",
+        ],
+    )
+    .await;
+    assert!(keys["protocolPublicKey"].is_string(), "{keys}");
+    let registered = walrus_json(
+        &config,
+        &[
+            "staking",
+            "register-node",
+            "--protocol-key",
+            protocol_key.to_str().unwrap(),
+            "--name",
+            "cli-node",
+            "--network-address",
+            "127.0.0.1:9999",
+            "--storage-price",
+            "12000",
+            "--json",
+        ],
+    )
+    .await;
+    let node_id = registered["nodeId"].as_str().unwrap().to_string();
+    let info = walrus_json(&config, &["staking", "info", "--json"]).await;
+    let pools = info["pools"].as_array().unwrap();
+    assert_eq!(pools.len(), 5, "four genesis pools and the new one: {info}");
+    let pool = pools.iter().find(|p| p["nodeId"] == node_id.as_str()).expect("the new pool is listed");
+    assert_eq!(pool["name"], "cli-node");
+    assert_eq!(pool["storagePriceVote"], 12_000);
+    assert_eq!(pool["shards"], 0, "not in the committee before the next selection");
+
+    // Stake; the stake is not active yet, so it cannot be requested for withdrawal, but it can be
+    // withdrawn at once, in full.
+    let staked = walrus_json(&config, &["staking", "stake", "--node-id", &node_id, "--amount", "5", "--json"]).await;
+    let staked_id = staked["stakedWal"].as_str().unwrap().to_string();
+    assert_eq!(staked["principalFrost"], 5_000_000_000u64);
+    assert_eq!(staked["activationEpoch"], info["epoch"].as_u64().unwrap() + 1, "{staked}");
+    let stakes = walrus_json(&config, &["staking", "list-stakes", "--json"]).await;
+    assert!(stakes.as_array().unwrap().iter().any(|s| s["stakedWal"] == staked_id.as_str() && s["state"] == "staked"));
+    let early = walrus_fails(&config, &["staking", "request-withdraw", "--staked-wal-id", &staked_id]).await;
+    assert!(early.contains("ENotActive"), "{early}");
+    let withdrawn = walrus_json(&config, &["staking", "withdraw", "--staked-wal-id", &staked_id, "--json"]).await;
+    assert_eq!(withdrawn["amountFrost"], 5_000_000_000u64, "{withdrawn}");
+
+    // The operator votes and sets its commission with the cap it got (found automatically).
+    walrus_json(&config, &["staking", "vote", "--write-price", "25000", "--capacity", "1000000000", "--json"]).await;
+    walrus_json(&config, &["staking", "set-commission", "--bps", "500", "--json"]).await;
+    let collected = walrus_json(&config, &["staking", "collect-commission", "--json"]).await;
+    assert_eq!(collected["amountFrost"], 0, "no rewards yet: {collected}");
+    let info = walrus_json(&config, &["staking", "info", "--json"]).await;
+    let pool = info["pools"].as_array().unwrap().iter().find(|p| p["nodeId"] == node_id.as_str()).unwrap().clone();
+    assert_eq!(pool["writePriceVote"], 25_000, "{pool}");
+    assert_eq!(pool["nodeCapacityVote"], 1_000_000_000u64, "{pool}");
+    assert_eq!(pool["commissionRateBps"], 1_000, "the new rate waits for the commission delay");
+
+    // Epoch changes follow the clock: too early now, with a named abort.
+    let too_early = walrus_fails(&config, &["staking", "voting-end"]).await;
+    assert!(too_early.contains("ETooEarly"), "{too_early}");
+    let no_vote = walrus_fails(&config, &["staking", "vote"]).await;
+    assert!(no_vote.contains("at least one of"), "{no_vote}");
+
+    network.shutdown().await;
+}

@@ -15,6 +15,7 @@ mod local_cmd;
 mod memory;
 mod node_cmd;
 mod progress;
+mod staking_cmd;
 
 use client_cmd::ClientArgs;
 
@@ -67,6 +68,9 @@ enum Command {
     Aggregator(daemon_cmd::DaemonArgs),
     /// Run a whole network on this machine: chain, storage nodes, publisher/aggregator.
     Local(local_cmd::LocalArgs),
+    /// Register a node, stake and unstake WAL, commission, votes, epoch changes.
+    #[command(subcommand)]
+    Staking(staking_cmd::StakingCommand),
     /// Run a storage node, generate its keys, write its configuration.
     #[command(subcommand)]
     Node(node_cmd::NodeCommand),
@@ -107,6 +111,7 @@ fn main() -> Result<()> {
         Command::Local(args) => local_cmd::run(args),
         Command::Chain { command } => chain_cmd::run(command),
         Command::Node(command) => node_cmd::run(command, client.json),
+        Command::Staking(command) => staking_cmd::run(client, command),
         Command::Bench(command) => bench::run(command),
         Command::AccessPolicy(command) => access_cmd::run(client, command),
     }
