@@ -324,19 +324,20 @@ pub fn run(client_args: &ClientArgs, command: StakingCommand) -> Result<()> {
         }
         StakingCommand::VotingEnd => {
             let executed = rt.block_on(chain.voting_end())?;
-            if session.json {
-                return print_json(&json!({ "digest": executed.digest.to_string() }));
-            }
-            println!("The next committee and parameters are selected ({}).", executed.digest);
-            Ok(())
+            report_transaction(&session, &executed.digest.to_string(), "The next committee and parameters are selected")
         }
         StakingCommand::InitiateEpochChange => {
             let executed = rt.block_on(chain.initiate_epoch_change())?;
-            if session.json {
-                return print_json(&json!({ "digest": executed.digest.to_string() }));
-            }
-            println!("The next epoch started ({}).", executed.digest);
-            Ok(())
+            report_transaction(&session, &executed.digest.to_string(), "The next epoch started")
         }
     }
+}
+
+/// Prints what a transaction did, with its digest.
+fn report_transaction(session: &Session, digest: &str, what: &str) -> Result<()> {
+    if session.json {
+        return print_json(&json!({ "digest": digest }));
+    }
+    println!("{what} ({digest}).");
+    Ok(())
 }
