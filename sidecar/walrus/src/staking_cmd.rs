@@ -87,15 +87,9 @@ pub struct RegisterArgs {
     /// Commission in basis points (100 = 1%).
     #[arg(long, default_value_t = DEFAULT_COMMISSION_BPS)]
     commission_bps: u16,
-    /// Vote: storage price in FROST per MiB of encoded size per epoch [default: current price].
-    #[arg(long)]
-    storage_price: Option<u64>,
-    /// Vote: write price in FROST per MiB of encoded size [default: current price].
-    #[arg(long)]
-    write_price: Option<u64>,
-    /// Vote: the system's capacity in encoded bytes [default: current capacity].
-    #[arg(long)]
-    capacity: Option<u64>,
+    /// The node's votes [default: the current price or capacity for each one not given].
+    #[command(flatten)]
+    votes: Votes,
 }
 
 /// `walrus staking vote`.
@@ -103,6 +97,13 @@ pub struct RegisterArgs {
 pub struct VoteArgs {
     #[command(flatten)]
     cap: CapArgs,
+    #[command(flatten)]
+    votes: Votes,
+}
+
+/// A node's votes for the next epoch's prices and capacity.
+#[derive(Args)]
+pub struct Votes {
     /// Storage price in FROST per MiB of encoded size per epoch.
     #[arg(long)]
     storage_price: Option<u64>,
@@ -187,9 +188,9 @@ pub fn run(client_args: &ClientArgs, command: StakingCommand) -> Result<()> {
                 &args.name,
                 &args.network_address,
                 args.commission_bps,
-                args.storage_price.unwrap_or(system.storage_price_per_unit_size_frost),
-                args.write_price.unwrap_or(system.write_price_per_unit_size_frost),
-                args.capacity.unwrap_or(system.total_capacity_size_bytes),
+                args.votes.storage_price.unwrap_or(system.storage_price_per_unit_size_frost),
+                args.votes.write_price.unwrap_or(system.write_price_per_unit_size_frost),
+                args.votes.capacity.unwrap_or(system.total_capacity_size_bytes),
             ))?;
             let node_id = Address::new(cap.value.node_id.0);
             if session.json {
@@ -296,11 +297,11 @@ pub fn run(client_args: &ClientArgs, command: StakingCommand) -> Result<()> {
             println!("Commission set to {bps} bps, effective after the commission delay.");
             Ok(())
         }
-        StakingCommand::Vote(args) => {
+        StakingCommand::Vote(VoteArgs { cap, votes: args }) => {
             if args.storage_price.is_none() && args.write_price.is_none() && args.capacity.is_none() {
                 bail!("give at least one of --storage-price, --write-price, --capacity");
             }
-            let cap = cap_id(&session, &args.cap)?;
+            let cap = cap_id(&session, &cap)?;
             rt.block_on(async {
                 if let Some(price) = args.storage_price {
                     chain.set_storage_price_vote(cap, price).await?;

@@ -358,35 +358,29 @@ fn dispatch(interp: &mut Interp, call: &MoveCall) -> Result<Result<Vec<Value>, M
             Ok(access_policy::new(name, expiry_epoch, &mut interp.ctx)
                 .map(|cap| vec![obj(T::AccessPolicyAdminCap(cap))]))
         }
-        ("access_policy", "add_reader" | "remove_reader") => {
+        ("access_policy", "add_reader" | "remove_reader" | "set_expiry" | "rename") => {
+            // Every admin change has the shape (policy: &mut, cap: &, value).
             arity(call, 3)?;
-            let reader: ObjectId = interp.pure(2, args[2])?;
+            enum Change {
+                Reader(ObjectId),
+                Expiry(Option<u32>),
+                Name(String),
+            }
+            let change = match function {
+                "set_expiry" => Change::Expiry(interp.pure(2, args[2])?),
+                "rename" => Change::Name(interp.pure(2, args[2])?),
+                _ => Change::Reader(interp.pure(2, args[2])?),
+            };
             let cap = with_refs!(interp, args, [(1, AccessPolicyAdminCap, cap)], cap.clone());
             let mut policy = interp.take_mut(0, args[0])?;
             let target = variant!(policy, AccessPolicy, 0);
-            let result = if function == "add_reader" {
-                target.add_reader(&cap, reader, &mut interp.ctx)
-            } else {
-                target.remove_reader(&cap, reader, &mut interp.ctx)
+            let ctx = &mut interp.ctx;
+            let result = match change {
+                Change::Reader(reader) if function == "add_reader" => target.add_reader(&cap, reader, ctx),
+                Change::Reader(reader) => target.remove_reader(&cap, reader, ctx),
+                Change::Expiry(expiry_epoch) => target.set_expiry(&cap, expiry_epoch, ctx),
+                Change::Name(name) => target.rename(&cap, name, ctx),
             };
-            interp.put_back(args[0], policy);
-            Ok(result.map(|()| vec![]))
-        }
-        ("access_policy", "set_expiry") => {
-            arity(call, 3)?;
-            let expiry_epoch: Option<u32> = interp.pure(2, args[2])?;
-            let cap = with_refs!(interp, args, [(1, AccessPolicyAdminCap, cap)], cap.clone());
-            let mut policy = interp.take_mut(0, args[0])?;
-            let result = variant!(policy, AccessPolicy, 0).set_expiry(&cap, expiry_epoch, &mut interp.ctx);
-            interp.put_back(args[0], policy);
-            Ok(result.map(|()| vec![]))
-        }
-        ("access_policy", "rename") => {
-            arity(call, 3)?;
-            let name: String = interp.pure(2, args[2])?;
-            let cap = with_refs!(interp, args, [(1, AccessPolicyAdminCap, cap)], cap.clone());
-            let mut policy = interp.take_mut(0, args[0])?;
-            let result = variant!(policy, AccessPolicy, 0).rename(&cap, name, &mut interp.ctx);
             interp.put_back(args[0], policy);
             Ok(result.map(|()| vec![]))
         }
