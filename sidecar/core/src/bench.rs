@@ -41,7 +41,7 @@ pub fn raw_reed_solomon_encode_time(
                     s,
                     q1 - q0,
                     |_, _| &symbol,
-                    |_, _, out| {
+                    |_, _, _, out| {
                         std::hint::black_box(out);
                     },
                 );

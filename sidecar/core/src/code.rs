@@ -27,6 +27,21 @@ pub(crate) fn stripes(range: std::ops::Range<usize>, symbol_size: usize) -> impl
     range.step_by(width).map(move |start| (start, (start + width).min(end)))
 }
 
+/// The byte ranges of a symbol that are coded in separate calls: the whole symbol when it is at
+/// most [`STRIPE_TARGET_BYTES`], else pieces of that many bytes and a last piece with the rest.
+///
+/// Symbols of small `n` are large (2.4 MB for a 64 MiB blob at n = 10), and coding a whole one
+/// per call makes reed-solomon-simd's working set (up to `2n` shards) far larger than the cache.
+/// Pieces give the same bytes: reed-solomon-simd codes every 64-byte chunk of a shard on its
+/// own (`lanes.rs`), the pieces start on chunk boundaries, and the last piece ends where the
+/// symbol does, with the symbol's partial chunk.
+pub(crate) fn pieces(symbol_size: usize) -> impl Iterator<Item = std::ops::Range<usize>> {
+    const _: () = assert!(STRIPE_TARGET_BYTES.is_multiple_of(64), "pieces start on 64-byte chunk boundaries");
+    (0..symbol_size)
+        .step_by(STRIPE_TARGET_BYTES)
+        .map(move |start| start..(start + STRIPE_TARGET_BYTES).min(symbol_size))
+}
+
 /// Which of the two codes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Axis {
@@ -80,20 +95,25 @@ pub(crate) struct Coder {
 
 impl Coder {
     /// Encodes `count` codewords of `code` at once. `original(k, q)` is original symbol `k` of
-    /// codeword `q`; `on_recovery(r, q, symbol)` receives recovery symbol `r` of codeword `q`.
+    /// codeword `q`; `on_recovery(r, q, offset, bytes)` receives bytes `offset..` of recovery
+    /// symbol `r` of codeword `q` (the whole symbol, or one of its [`pieces`]).
     pub(crate) fn encode<'a>(
         &mut self,
         code: &Code,
         symbol_size: usize,
         count: usize,
         original: impl Fn(usize, usize) -> &'a [u8],
-        on_recovery: impl FnMut(usize, usize, &[u8]),
+        mut on_recovery: impl FnMut(usize, usize, usize, &[u8]),
     ) {
-        let lanes = Lanes::new(symbol_size, count);
         let Self { low_encoder, high_encoder, shard, symbol, .. } = self;
-        match code.axis {
-            Axis::Column => run_encoder(low_encoder, code, lanes, shard, symbol, original, on_recovery),
-            Axis::Row => run_encoder(high_encoder, code, lanes, shard, symbol, original, on_recovery),
+        for piece in pieces(symbol_size) {
+            let lanes = Lanes::new(piece.len(), count);
+            let original = |k, q| &original(k, q)[piece.clone()];
+            let on_recovery = |r, q, bytes: &[u8]| on_recovery(r, q, piece.start, bytes);
+            match code.axis {
+                Axis::Column => run_encoder(low_encoder, code, lanes, shard, symbol, original, on_recovery),
+                Axis::Row => run_encoder(high_encoder, code, lanes, shard, symbol, original, on_recovery),
+            }
         }
     }
 
@@ -109,24 +129,28 @@ impl Coder {
     ) {
         let recovery = code.recovery();
         assert_eq!(out.len(), count * recovery * symbol_size, "room for every recovery symbol");
-        let lanes = Lanes::new(symbol_size, count);
         let Self { low_encoder, high_encoder, shard, .. } = self;
-        let emit = |r: usize, shard: &[u8]| {
-            for q in 0..count {
-                let at = (q * recovery + r) * symbol_size;
-                lanes.unpack(q, shard, &mut out[at..at + symbol_size]);
+        for piece in pieces(symbol_size) {
+            let lanes = Lanes::new(piece.len(), count);
+            let original = |k, q| &original(k, q)[piece.clone()];
+            let emit = |r: usize, shard: &[u8]| {
+                for q in 0..count {
+                    let at = (q * recovery + r) * symbol_size + piece.start;
+                    lanes.unpack(q, shard, &mut out[at..at + piece.len()]);
+                }
+            };
+            match code.axis {
+                Axis::Column => run_encoder_shards(low_encoder, code, lanes, shard, original, emit),
+                Axis::Row => run_encoder_shards(high_encoder, code, lanes, shard, original, emit),
             }
-        };
-        match code.axis {
-            Axis::Column => run_encoder_shards(low_encoder, code, lanes, shard, original, emit),
-            Axis::Row => run_encoder_shards(high_encoder, code, lanes, shard, original, emit),
         }
     }
 
     /// Restores the missing originals of `count` codewords of `code`. `positions` lists exactly
     /// `code.originals()` distinct positions in `0..n` whose symbols are known; `known(p, q)` is
-    /// the symbol at position `p` of codeword `q`. `on_restored(k, q, symbol)` receives every
-    /// original position `k` that is not in `positions`.
+    /// the symbol at position `p` of codeword `q`. `on_restored(k, q, offset, bytes)` receives
+    /// bytes `offset..` of every original position `k` that is not in `positions` (the whole
+    /// symbol, or one of its [`pieces`]).
     pub(crate) fn decode<'a>(
         &mut self,
         code: &Code,
@@ -134,14 +158,18 @@ impl Coder {
         count: usize,
         positions: &[usize],
         known: impl Fn(usize, usize) -> &'a [u8],
-        on_restored: impl FnMut(usize, usize, &[u8]),
+        mut on_restored: impl FnMut(usize, usize, usize, &[u8]),
     ) {
         assert_eq!(positions.len(), code.originals, "decoding needs exactly `originals` positions");
-        let lanes = Lanes::new(symbol_size, count);
         let Self { low_decoder, high_decoder, shard, symbol, .. } = self;
-        match code.axis {
-            Axis::Column => run_decoder(low_decoder, code, lanes, shard, symbol, positions, known, on_restored),
-            Axis::Row => run_decoder(high_decoder, code, lanes, shard, symbol, positions, known, on_restored),
+        for piece in pieces(symbol_size) {
+            let lanes = Lanes::new(piece.len(), count);
+            let known = |p, q| &known(p, q)[piece.clone()];
+            let on_restored = |k, q, bytes: &[u8]| on_restored(k, q, piece.start, bytes);
+            match code.axis {
+                Axis::Column => run_decoder(low_decoder, code, lanes, shard, symbol, positions, known, on_restored),
+                Axis::Row => run_decoder(high_decoder, code, lanes, shard, symbol, positions, known, on_restored),
+            }
         }
     }
 }
@@ -279,7 +307,8 @@ mod tests {
         for n in [4u16, 7, 10, 31] {
             let config = EncodingConfig::new(n).unwrap();
             for code in [Code::column(&config), Code::row(&config)] {
-                for size in [2usize, 6, 64, 66, 130] {
+                // 4162 and 8254 are coded in pieces; the reference codes them whole.
+                for size in [2usize, 6, 64, 66, 130, 4162, 8254] {
                     let count = 5;
                     let words: Vec<Vec<Vec<u8>>> =
                         (0..count).map(|q| symbols(code.originals(), size, q as u8)).collect();
@@ -289,7 +318,10 @@ mod tests {
                         size,
                         count,
                         |k, q| &words[q][k],
-                        |r, q, s| batched[q][r] = s.to_vec(),
+                        |r, q, offset, s| {
+                            batched[q][r].truncate(offset);
+                            batched[q][r].extend_from_slice(s)
+                        },
                     );
                     for q in 0..count {
                         let alone = if code.axis == Axis::Column {
@@ -333,7 +365,7 @@ mod tests {
         for n in [4u16, 10, 31] {
             let config = EncodingConfig::new(n).unwrap();
             for code in [Code::column(&config), Code::row(&config)] {
-                for size in [2usize, 6, 64, 66, 302] {
+                for size in [2usize, 6, 64, 66, 302, 8254] {
                     let count = 7;
                     let words: Vec<Vec<Vec<u8>>> =
                         (0..count).map(|q| symbols(code.originals(), size, q as u8)).collect();
@@ -343,9 +375,9 @@ mod tests {
                         size,
                         count,
                         |k, q| &words[q][k],
-                        |r, q, s| {
-                            let at = (q * code.recovery() + r) * size;
-                            expected[at..at + size].copy_from_slice(s);
+                        |r, q, offset, s| {
+                            let at = (q * code.recovery() + r) * size + offset;
+                            expected[at..at + s.len()].copy_from_slice(s);
                         },
                     );
                     let mut out = vec![0u8; expected.len()];
@@ -360,27 +392,44 @@ mod tests {
     fn decoding_restores_from_any_originals_count_positions() {
         let config = EncodingConfig::new(10).unwrap();
         for code in [Code::column(&config), Code::row(&config)] {
-            let size = 70;
-            let count = 3;
-            let words: Vec<Vec<Vec<u8>>> = (0..count).map(|q| symbols(code.originals(), size, q as u8)).collect();
-            let mut full: Vec<Vec<Vec<u8>>> = words.clone();
-            Coder::default().encode(&code, size, count, |k, q| &words[q][k], |_, q, s| full[q].push(s.to_vec()));
-            // Take the last `originals` positions: mostly recovery symbols.
-            let positions: Vec<usize> = (config.n() - code.originals()..config.n()).collect();
-            let mut restored = 0;
-            Coder::default().decode(
-                &code,
-                size,
-                count,
-                &positions,
-                |p, q| &full[q][p],
-                |k, q, s| {
-                    assert_eq!(s, &words[q][k][..]);
-                    restored += 1;
-                },
-            );
-            let missing_originals = positions.iter().filter(|&&p| p >= code.originals()).count();
-            assert_eq!(restored, missing_originals * count);
+            // 8254 bytes is coded in three pieces.
+            for size in [70, 8254] {
+                let count = 3;
+                let words: Vec<Vec<Vec<u8>>> = (0..count).map(|q| symbols(code.originals(), size, q as u8)).collect();
+                let mut full: Vec<Vec<Vec<u8>>> = words.clone();
+                for word in &mut full {
+                    word.resize(config.n(), vec![0; size]);
+                }
+                Coder::default().encode(
+                    &code,
+                    size,
+                    count,
+                    |k, q| &words[q][k],
+                    |r, q, offset, s| full[q][code.originals() + r][offset..offset + s.len()].copy_from_slice(s),
+                );
+                // Take the last `originals` positions: mostly recovery symbols.
+                let positions: Vec<usize> = (config.n() - code.originals()..config.n()).collect();
+                let mut restored = vec![vec![vec![0u8; size]; code.originals()]; count];
+                let mut restored_bytes = 0;
+                Coder::default().decode(
+                    &code,
+                    size,
+                    count,
+                    &positions,
+                    |p, q| &full[q][p],
+                    |k, q, offset, s| {
+                        restored[q][k][offset..offset + s.len()].copy_from_slice(s);
+                        restored_bytes += s.len();
+                    },
+                );
+                let missing: Vec<usize> = (0..code.originals()).filter(|k| !positions.contains(k)).collect();
+                assert_eq!(restored_bytes, missing.len() * count * size, "every missing byte once");
+                for q in 0..count {
+                    for &k in &missing {
+                        assert_eq!(restored[q][k], words[q][k], "size {size} codeword {q} original {k}");
+                    }
+                }
+            }
         }
     }
 }

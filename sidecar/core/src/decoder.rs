@@ -10,6 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::{
+    buffer,
     code::{self, Code, Coder},
     config::BlobLayout,
     error::EncodingError,
@@ -100,7 +101,7 @@ fn decode_rows_from_primary(layout: &BlobLayout, chosen: &[(usize, &[u8])], thre
     let rows = config.secondary_sliver_symbols();
     let row_bytes = layout.primary_sliver_bytes();
     let s = layout.symbol_size();
-    let mut out = vec![0u8; rows * row_bytes];
+    let mut out = buffer::zeroed(rows * row_bytes);
     for (index, sliver) in chosen.iter().filter(|(i, _)| *i < rows) {
         out[index * row_bytes..(index + 1) * row_bytes].copy_from_slice(sliver);
     }
@@ -119,9 +120,9 @@ fn decode_rows_from_primary(layout: &BlobLayout, chosen: &[(usize, &[u8])], thre
                 let sliver = chosen[positions.binary_search(&p).expect("chosen position")].1;
                 &sliver[(c0 + q) * s..(c0 + q + 1) * s]
             },
-            |k, q, symbol| {
-                let c = c0 + q - base;
-                out_rows[k][c * s..(c + 1) * s].copy_from_slice(symbol);
+            |k, q, offset, bytes| {
+                let at = (c0 + q - base) * s + offset;
+                out_rows[k][at..at + bytes.len()].copy_from_slice(bytes);
             },
         );
     });
@@ -135,7 +136,7 @@ fn decode_rows_from_secondary(layout: &BlobLayout, chosen: &[(usize, &[u8])], th
     let cols = config.primary_sliver_symbols();
     let row_bytes = layout.primary_sliver_bytes();
     let s = layout.symbol_size();
-    let mut out = vec![0u8; rows * row_bytes];
+    let mut out = buffer::zeroed(rows * row_bytes);
     let code = Code::row(config);
     let positions: Vec<usize> = chosen.iter().map(|(i, _)| *i).collect();
     let ranges = parallel::split_range(rows, threads);
@@ -169,9 +170,9 @@ fn decode_rows_from_secondary(layout: &BlobLayout, chosen: &[(usize, &[u8])], th
                     let sliver = chosen[positions.binary_search(&p).expect("chosen position")].1;
                     &sliver[(r0 + q) * s..(r0 + q + 1) * s]
                 },
-                |k, q, symbol| {
-                    let at = (r0 + q - range.start) * row_bytes + k * s;
-                    block[at..at + s].copy_from_slice(symbol);
+                |k, q, offset, bytes| {
+                    let at = (r0 + q - range.start) * row_bytes + k * s + offset;
+                    block[at..at + bytes.len()].copy_from_slice(bytes);
                 },
             );
         }
@@ -252,16 +253,16 @@ pub(crate) fn column_expand(layout: &BlobLayout, source: &[u8], threads: usize) 
     let row_bytes = layout.primary_sliver_bytes();
     let s = layout.symbol_size();
     let code = Code::column(config);
-    let mut out = vec![0u8; (n - rows) * row_bytes];
+    let mut out = buffer::zeroed((n - rows) * row_bytes);
     by_column_stripes(layout, &mut out, threads, |coder, (c0, c1), base, out_rows| {
         coder.encode(
             &code,
             s,
             c1 - c0,
             |k, q| &source[k * row_bytes + (c0 + q) * s..k * row_bytes + (c0 + q + 1) * s],
-            |r, q, symbol| {
-                let c = c0 + q - base;
-                out_rows[r][c * s..(c + 1) * s].copy_from_slice(symbol);
+            |r, q, offset, bytes| {
+                let at = (c0 + q - base) * s + offset;
+                out_rows[r][at..at + bytes.len()].copy_from_slice(bytes);
             },
         );
     });

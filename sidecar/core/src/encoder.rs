@@ -15,6 +15,7 @@
 //! Work is split across threads by columns or rows; every thread reuses one `Coder`.
 
 use crate::{
+    buffer,
     code::{self, Code, Coder},
     config::{BlobLayout, ENCODING_TYPE_RED_STUFF, EncodingConfig},
     error::EncodingError,
@@ -133,17 +134,17 @@ pub fn encode<'a>(config: &EncodingConfig, blob: &'a [u8], threads: usize) -> Re
 
     // Source rows: the caller's bytes where whole, a zero-padded copy of the rest.
     let full_rows = (blob.len() / row_bytes).min(rows);
-    let mut padded_rows = vec![0u8; (rows - full_rows) * row_bytes];
+    let mut padded_rows = buffer::zeroed((rows - full_rows) * row_bytes);
     let tail = &blob[full_rows * row_bytes..];
     padded_rows[..tail.len()].copy_from_slice(tail);
     let source = SourceRows { blob, padded: &padded_rows, full_rows, row_bytes };
 
     // Leaf digests of the whole n x n matrix, column-major: leaves[j * n + i] is symbol (i, j).
-    let mut leaves = vec![merkle::EMPTY_DIGEST; n * n];
+    let mut leaves: Vec<Digest> = buffer::zeroed(n * n);
     let (left_leaves, right_leaves) = leaves.split_at_mut(cols * n);
 
     // 1. Primary expansion of the source columns, hashing columns 0..C entirely.
-    let mut recovery_rows = vec![0u8; (n - rows) * row_bytes];
+    let mut recovery_rows = buffer::zeroed((n - rows) * row_bytes);
     {
         let ranges = parallel::split_range(cols, threads);
         let mut row_pieces = parallel::split_rows(&mut recovery_rows, row_bytes, s, &ranges);
@@ -158,9 +159,9 @@ pub fn encode<'a>(config: &EncodingConfig, blob: &'a [u8], threads: usize) -> Re
                     s,
                     c1 - c0,
                     |k, q| &source.row(k)[(c0 + q) * s..(c0 + q + 1) * s],
-                    |r, q, symbol| {
-                        let c = c0 + q - base;
-                        out_rows[r][c * s..(c + 1) * s].copy_from_slice(symbol);
+                    |r, q, offset, bytes| {
+                        let at = (c0 + q - base) * s + offset;
+                        out_rows[r][at..at + bytes.len()].copy_from_slice(bytes);
                     },
                 );
                 // Hash whole columns (many equal-length symbols per call), source then recovery.
@@ -175,7 +176,7 @@ pub fn encode<'a>(config: &EncodingConfig, blob: &'a [u8], threads: usize) -> Re
     }
 
     // 2. Secondary expansion of the source rows, and the source columns transposed.
-    let mut secondary = vec![0u8; n * column_bytes];
+    let mut secondary = buffer::zeroed(n * column_bytes);
     {
         let ranges = parallel::split_range(rows, threads);
         let column_pieces = parallel::split_rows(&mut secondary, column_bytes, s, &ranges);
@@ -194,9 +195,9 @@ pub fn encode<'a>(config: &EncodingConfig, blob: &'a [u8], threads: usize) -> Re
                     s,
                     r1 - r0,
                     |k, q| &source.row(r0 + q)[k * s..(k + 1) * s],
-                    |r, q, symbol| {
-                        let i = r0 + q - base;
-                        out_columns[cols + r][i * s..(i + 1) * s].copy_from_slice(symbol);
+                    |r, q, offset, bytes| {
+                        let at = (r0 + q - base) * s + offset;
+                        out_columns[cols + r][at..at + bytes.len()].copy_from_slice(bytes);
                     },
                 );
             }

@@ -21,6 +21,7 @@
 
 pub mod bench;
 pub mod blob_id;
+mod buffer;
 mod code;
 pub mod config;
 pub mod decoder;

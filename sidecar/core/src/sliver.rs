@@ -169,7 +169,10 @@ impl ExpandedSliver {
             s,
             1,
             |k, _| &sliver[k * s..(k + 1) * s],
-            |r, _, symbol| symbols[(originals + r) * s..(originals + r + 1) * s].copy_from_slice(symbol),
+            |r, _, offset, bytes| {
+                let at = (originals + r) * s + offset;
+                symbols[at..at + bytes.len()].copy_from_slice(bytes);
+            },
         );
         let mut leaves = vec![merkle::EMPTY_DIGEST; n];
         merkle::leaf_digests(symbols.chunks_exact(s), leaves.iter_mut());
