@@ -68,8 +68,18 @@ pub(crate) fn decode_walrus_event(deployment: &Deployment, event: &sui_sdk_types
     }))
 }
 
-/// The `walrus` package's events, in chain order, from a starting point on. Reads checkpoints
-/// as they appear, polling every [`super::ClientOptions::event_poll_interval`] once caught up.
+/// How long a caught-up stream waits on its checkpoint subscription before asking the chain for
+/// its latest checkpoint anyway: a safety net for a subscription that stalls without an error.
+const SUBSCRIPTION_IDLE_CHECK: Duration = Duration::from_secs(5);
+
+/// After a failed `SubscribeCheckpoints`, how long the stream polls before trying again.
+const SUBSCRIBE_RETRY_DELAY: Duration = Duration::from_secs(30);
+
+/// The `walrus` package's events, in chain order, from a starting point on. Reads the backlog
+/// checkpoint by checkpoint; once caught up, takes new checkpoints from
+/// `SubscriptionService.SubscribeCheckpoints` as the chain commits them, and falls back to
+/// polling every [`super::ClientOptions::event_poll_interval`] where the server has no
+/// subscriptions.
 pub struct EventStream {
     client: WalrusChainClient,
     next_checkpoint: u64,
@@ -79,6 +89,10 @@ pub struct EventStream {
     latest_known: Option<u64>,
     buffered: VecDeque<ChainEvent>,
     poll_interval: Duration,
+    /// New checkpoints with their events, once caught up.
+    subscription: Option<tonic::Streaming<proto::SubscribeCheckpointsResponse>>,
+    /// When subscribing last failed; the stream polls until [`SUBSCRIBE_RETRY_DELAY`] passed.
+    subscribe_failed_at: Option<tokio::time::Instant>,
 }
 
 impl WalrusChainClient {
@@ -97,7 +111,16 @@ impl WalrusChainClient {
 impl EventStream {
     fn new(client: WalrusChainClient, next_checkpoint: u64, after: Option<EventCursor>) -> Self {
         let poll_interval = client.options().event_poll_interval;
-        Self { client, next_checkpoint, after, latest_known: None, buffered: VecDeque::new(), poll_interval }
+        Self {
+            client,
+            next_checkpoint,
+            after,
+            latest_known: None,
+            buffered: VecDeque::new(),
+            poll_interval,
+            subscription: None,
+            subscribe_failed_at: None,
+        }
     }
 
     /// The next event, waiting for new checkpoints as long as it takes (wrap it in
@@ -107,17 +130,76 @@ impl EventStream {
             if let Some(event) = self.buffered.pop_front() {
                 return Ok(event);
             }
-            if self.latest_known.is_none_or(|latest| self.next_checkpoint > latest) {
-                let latest = self.client.latest_checkpoint().await?;
-                self.latest_known = Some(latest);
-                if self.next_checkpoint > latest {
-                    tokio::time::sleep(self.poll_interval).await;
+            if self.latest_known.is_some_and(|latest| self.next_checkpoint <= latest) {
+                self.read_checkpoint(self.next_checkpoint).await?;
+                self.next_checkpoint += 1;
+                continue;
+            }
+            // Caught up with every checkpoint known to exist: wait for the next one.
+            if let Some(subscription) = &mut self.subscription {
+                match tokio::time::timeout(SUBSCRIPTION_IDLE_CHECK, subscription.message()).await {
+                    Ok(Ok(Some(response))) => self.accept_subscribed(response)?,
+                    Ok(Ok(None)) | Ok(Err(_)) => {
+                        tracing::debug!("the checkpoint subscription ended; following the chain by polling");
+                        self.subscription = None;
+                        self.subscribe_failed_at = Some(tokio::time::Instant::now());
+                    }
+                    Err(_idle) => self.latest_known = Some(self.client.latest_checkpoint().await?),
+                }
+                continue;
+            }
+            self.latest_known = Some(self.client.latest_checkpoint().await?);
+            if self.latest_known.is_some_and(|latest| self.next_checkpoint <= latest) {
+                continue; // a backlog: read it before subscribing
+            }
+            if self.subscribe_failed_at.is_none_or(|at| at.elapsed() >= SUBSCRIBE_RETRY_DELAY) {
+                self.subscribe().await;
+                if self.subscription.is_some() {
+                    // The subscription starts after the call: what was committed in between is
+                    // read from the ledger.
+                    self.latest_known = Some(self.client.latest_checkpoint().await?);
                     continue;
                 }
             }
-            self.read_checkpoint(self.next_checkpoint).await?;
+            tokio::time::sleep(self.poll_interval).await;
+        }
+    }
+
+    /// Opens the checkpoint subscription; on failure the stream polls for a while.
+    async fn subscribe(&mut self) {
+        let mut request = proto::SubscribeCheckpointsRequest::default();
+        request.read_mask = Some(FieldMask::from_paths(CHECKPOINT_READ_MASK));
+        // No deadline: the stream lives as long as this event stream.
+        match self.client.rpc().subscription_client().subscribe_checkpoints(tonic::Request::new(request)).await {
+            Ok(response) => {
+                self.subscription = Some(response.into_inner());
+                self.subscribe_failed_at = None;
+            }
+            Err(status) => {
+                tracing::debug!("cannot subscribe to checkpoints ({}); polling instead", status.message());
+                self.subscribe_failed_at = Some(tokio::time::Instant::now());
+            }
+        }
+    }
+
+    /// Takes a subscribed checkpoint: the next one is read from the frame itself; a later one
+    /// means checkpoints were missed (the subscription starts after the call), which the stream
+    /// then reads one by one.
+    fn accept_subscribed(&mut self, response: proto::SubscribeCheckpointsResponse) -> ChainResult<()> {
+        let Some(sequence) = response.cursor.or_else(|| response.checkpoint.as_ref()?.sequence_number) else {
+            return Err(ChainError::MalformedResponse {
+                operation: "SubscribeCheckpoints",
+                message: "a frame has neither a cursor nor a checkpoint".into(),
+            });
+        };
+        self.latest_known = Some(self.latest_known.map_or(sequence, |latest| latest.max(sequence)));
+        if sequence == self.next_checkpoint
+            && let Some(checkpoint) = &response.checkpoint
+        {
+            self.ingest_checkpoint("SubscribeCheckpoints", sequence, checkpoint)?;
             self.next_checkpoint += 1;
         }
+        Ok(())
     }
 
     /// The events that are on chain now and not yet yielded, without waiting for more.
@@ -146,8 +228,17 @@ impl EventStream {
             .get_checkpoint(self.client.request(request))
             .await
             .map_err(|status| self.client.rpc_error("GetCheckpoint", &status))?;
-        let checkpoint = response.get_ref().checkpoint();
-        let malformed = |message: String| ChainError::MalformedResponse { operation: "GetCheckpoint", message };
+        self.ingest_checkpoint("GetCheckpoint", sequence, response.get_ref().checkpoint())
+    }
+
+    /// Buffers the `walrus` events of checkpoint `sequence` that lie after the resume cursor.
+    fn ingest_checkpoint(
+        &mut self,
+        operation: &'static str,
+        sequence: u64,
+        checkpoint: &proto::Checkpoint,
+    ) -> ChainResult<()> {
+        let malformed = |message: String| ChainError::MalformedResponse { operation, message };
         for (transaction_index, transaction) in checkpoint.transactions.iter().enumerate() {
             let Some(events) = &transaction.events else { continue };
             let digest: Digest = transaction

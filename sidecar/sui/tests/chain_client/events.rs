@@ -4,7 +4,9 @@ use std::time::Duration;
 
 use walrus_contracts::{U256, events::Event};
 
-use crate::harness::{TestChain, WAL, bounded, encode, fund_wal};
+use walrus_sui::{ClientOptions, WalrusChainClient};
+
+use crate::harness::{TestChain, WAL, account, bounded, encode, fund_wal, options};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_stream_resumes_after_any_cursor() {
@@ -72,6 +74,44 @@ async fn the_stream_resumes_after_any_cursor() {
         let next = waiting.await.unwrap().expect("the event arrived in time").unwrap();
         assert!(matches!(&next.event, Event::BlobRegistered(r) if r.blob_id == U256::from(late.blob_id())));
         assert!(next.cursor > all.last().unwrap().cursor);
+    })
+    .await;
+}
+
+/// Once caught up, the stream learns of new checkpoints from `SubscribeCheckpoints`, not by
+/// polling: with an hour between polls, an event still arrives at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_caught_up_stream_follows_the_checkpoint_subscription() {
+    bounded(async {
+        let chain = TestChain::start(&[2]).await;
+        fund_wal(&chain, 2, 10 * WAL).await;
+        let user = chain.client(2);
+        let never_polls = WalrusChainClient::new(
+            &chain.url(),
+            account(3),
+            chain.deployment(),
+            ClientOptions { event_poll_interval: Duration::from_secs(3600), ..options() },
+        )
+        .unwrap();
+        let mut live = never_polls.events_from_checkpoint(0);
+        let before = live.drain().await.unwrap();
+        let waiting = tokio::spawn(async move {
+            let mut seen = Vec::new();
+            for _ in 0..2 {
+                seen.push(tokio::time::timeout(Duration::from_secs(10), live.next()).await);
+            }
+            seen
+        });
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let (first, second) = (encode(b"first while subscribed"), encode(b"second while subscribed"));
+        user.reserve_and_register(&first, 1, false).await.unwrap();
+        user.reserve_and_register(&second, 1, false).await.unwrap();
+        let seen: Vec<_> =
+            waiting.await.unwrap().into_iter().map(|e| e.expect("arrived without polling").unwrap()).collect();
+        for (event, blob) in seen.iter().zip([&first, &second]) {
+            assert!(matches!(&event.event, Event::BlobRegistered(r) if r.blob_id == U256::from(blob.blob_id())));
+        }
+        assert!(before.last().is_none_or(|last| last.cursor < seen[0].cursor) && seen[0].cursor < seen[1].cursor);
     })
     .await;
 }
