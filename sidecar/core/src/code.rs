@@ -65,6 +65,16 @@ impl Code {
         Self { axis: Axis::Column, originals: config.secondary_sliver_symbols(), total: config.n() }
     }
 
+    /// The column code with only its first `recovery` recovery symbols (at most `2f`). They
+    /// equal the column code's: reed-solomon-simd's low-rate encoder evaluates recovery symbol
+    /// `r` at a point fixed by `r` alone, so a shorter code computes a prefix of the same
+    /// symbols with less work (tested below).
+    pub(crate) fn column_prefix(config: &EncodingConfig, recovery: usize) -> Self {
+        let column = Self::column(config);
+        assert!(recovery <= column.recovery(), "at most 2f recovery symbols");
+        Self { total: column.originals + recovery, ..column }
+    }
+
     /// The row code (`n - f` to `n`), which produces secondary slivers.
     pub(crate) fn row(config: &EncodingConfig) -> Self {
         Self { axis: Axis::Row, originals: config.primary_sliver_symbols(), total: config.n() }
@@ -355,6 +365,31 @@ mod tests {
                         };
                         assert_eq!(batched[q], alone, "n={n} {:?} size={size}", code.axis);
                     }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn column_code_prefixes_compute_the_same_recovery_symbols() {
+        for n in [4u16, 10, 31, 100] {
+            let config = EncodingConfig::new(n).unwrap();
+            let full = Code::column(&config);
+            let (size, count) = (66, 3);
+            let words: Vec<Vec<Vec<u8>>> = (0..count).map(|q| symbols(full.originals(), size, q as u8)).collect();
+            let mut expected = vec![0u8; count * full.recovery() * size];
+            Coder::default().encode_into(&full, size, count, |k, q| &words[q][k], &mut expected);
+            for recovery in [1, full.recovery() / 2, full.recovery() - 1] {
+                let prefix = Code::column_prefix(&config, recovery);
+                let mut out = vec![0u8; count * recovery * size];
+                Coder::default().encode_into(&prefix, size, count, |k, q| &words[q][k], &mut out);
+                for q in 0..count {
+                    let full_q = &expected[q * full.recovery() * size..][..recovery * size];
+                    assert_eq!(
+                        &out[q * recovery * size..(q + 1) * recovery * size],
+                        full_q,
+                        "n={n} recovery={recovery}"
+                    );
                 }
             }
         }

@@ -210,28 +210,30 @@ fn check_against_primary_roots(
             None => to_hash.push(i),
         }
     }
-    let beyond = (confirmed + to_hash.len() < need).then(|| column_expand(layout, source, threads));
+    // Rows beyond the source, when needed: verified ones first (a comparison), then others
+    // (hashed), lowest first, so the column code computes the shortest prefix of recovery rows.
+    let mut compare = Vec::new();
+    if confirmed + to_hash.len() < need {
+        let (with_bytes, without): (Vec<usize>, Vec<usize>) =
+            known.iter().copied().filter(|&i| i >= rows).partition(|&i| verified_bytes(i).is_some());
+        compare = with_bytes.into_iter().take(need - confirmed - to_hash.len()).collect();
+        to_hash.extend(without.into_iter().take(need - confirmed - to_hash.len() - compare.len()));
+    }
+    let recovery_rows = compare.iter().chain(&to_hash).map(|&i| i + 1).max().unwrap_or(0).saturating_sub(rows);
+    let beyond = (recovery_rows > 0).then(|| column_expand(layout, source, recovery_rows, threads));
     let row = |i: usize| -> &[u8] {
         if i < rows {
             &source[i * row_bytes..(i + 1) * row_bytes]
         } else {
-            let r = beyond.as_ref().expect("computed when rows beyond the source are needed");
+            let r = beyond.as_ref().expect("computed up to the last row beyond the source in use");
             &r[(i - rows) * row_bytes..(i - rows + 1) * row_bytes]
         }
     };
-    if beyond.is_some() {
-        let (with_bytes, without): (Vec<usize>, Vec<usize>) =
-            known.iter().copied().filter(|&i| i >= rows).partition(|&i| verified_bytes(i).is_some());
-        for i in with_bytes {
-            if confirmed + to_hash.len() >= need {
-                break;
-            }
-            if verified_bytes(i) != Some(row(i)) {
-                return Err(EncodingError::InconsistentEncoding);
-            }
-            confirmed += 1;
+    for i in compare {
+        if verified_bytes(i) != Some(row(i)) {
+            return Err(EncodingError::InconsistentEncoding);
         }
-        to_hash.extend(without);
+        confirmed += 1;
     }
     to_hash.truncate(need.saturating_sub(confirmed));
     debug_assert!(confirmed + to_hash.len() >= need, "known roots cover n - f rows");
@@ -245,15 +247,15 @@ fn check_against_primary_roots(
     Ok(())
 }
 
-/// Primary slivers `n - 2f .. n` of a blob given its source rows.
-pub(crate) fn column_expand(layout: &BlobLayout, source: &[u8], threads: usize) -> Vec<u8> {
+/// The first `recovery_rows` primary slivers beyond the source (`n - 2f ..`) of a blob given its
+/// source rows. A prefix costs less than all `2f`: the column code's recovery symbols do not
+/// depend on how many are computed (`Code::column_prefix`).
+pub(crate) fn column_expand(layout: &BlobLayout, source: &[u8], recovery_rows: usize, threads: usize) -> Vec<u8> {
     let config = layout.config();
-    let n = config.n();
-    let rows = config.secondary_sliver_symbols();
     let row_bytes = layout.primary_sliver_bytes();
     let s = layout.symbol_size();
-    let code = Code::column(config);
-    let mut out = buffer::zeroed((n - rows) * row_bytes);
+    let code = Code::column_prefix(config, recovery_rows);
+    let mut out = buffer::zeroed(recovery_rows * row_bytes);
     by_column_stripes(layout, &mut out, threads, |coder, (c0, c1), base, out_rows| {
         coder.encode(
             &code,

@@ -104,3 +104,22 @@ fn a_proof_against_a_consistent_blob_does_not_verify() {
     };
     assert!(matches!(proof.verify(&config, &commitment), Err(EncodingError::InvalidProof { .. })));
 }
+
+/// A reader with the source slivers checks the lowest `f` rows beyond them (`n - f` in all),
+/// computing only those rows: a forged row among them fails the read; a forged row above them
+/// is outside what any reader with these slivers relies on, and the source bytes come back.
+#[test]
+fn readers_of_source_slivers_check_the_lowest_rows_beyond_them() {
+    let config = EncodingConfig::new(10).unwrap(); // n - 2f = 4 source rows, f = 3
+    let data = blob(4_000, 3);
+    let encoded = encode(&config, &data, 1).unwrap();
+    let source: Vec<(usize, &[u8])> = (0..4).map(|i| (i, encoded.primary_sliver(i))).collect();
+    for (bad, expect_ok) in [(4, false), (6, false), (7, true), (9, true)] {
+        let (metadata, _) = forge(&config, &encoded, bad);
+        let roots = VerifiedRoots::from_metadata(config, &metadata).unwrap();
+        match decode(&roots, SliverKind::Primary, &source, 1) {
+            Ok(decoded) => assert!(expect_ok && decoded.data == data, "forged row {bad}"),
+            Err(e) => assert!(!expect_ok && e == EncodingError::InconsistentEncoding, "forged row {bad}: {e}"),
+        }
+    }
+}
