@@ -234,3 +234,91 @@ async fn the_cli_registers_a_node_stakes_and_votes() {
 
     network.shutdown().await;
 }
+
+/// Moves the chain's clock a whole epoch ahead and waits until the staking epoch is past
+/// `epoch`; the nodes drive the change, and the CLI helps where they have not yet (a step
+/// someone else took first fails harmlessly).
+async fn next_epoch(network: &walrus_local::LocalNetwork, config: &Path, epoch: u64, epoch_ms: u64) {
+    network.chain().advance_clock_for_testing(epoch_ms);
+    let deadline = tokio::time::Instant::now() + walrus_e2e::STEP_TIMEOUT;
+    loop {
+        let info = walrus_json(config, &["staking", "info", "--json"]).await;
+        if info["epoch"].as_u64().unwrap() > epoch {
+            return;
+        }
+        match info["epochState"].as_str().unwrap() {
+            "EpochChangeDone" => drop(walrus(config, &["staking", "voting-end"]).await),
+            "NextParamsSelected" => drop(walrus(config, &["staking", "initiate-epoch-change"]).await),
+            _ => {}
+        }
+        assert!(tokio::time::Instant::now() < deadline, "epoch {epoch} did not end in time: {info}");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_cli_proposes_votes_and_executes_a_parameter_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let network = start_network(&dir.path().join("network"), 4, 2).await;
+    let config = network.client_config_path();
+
+    let governance = walrus_json(&config, &["governance", "info", "--json"]).await;
+    assert_eq!(governance["proposals"], 0, "{governance}");
+    let parameters = governance["parameters"].as_array().unwrap();
+    assert!(parameters.iter().any(|p| p["name"] == "max_epochs_ahead" && p["range"] == "1 to 1000"), "{governance}");
+
+    // The user stakes 10,000 WAL; until that stake is active it cannot propose.
+    let info = walrus_json(&config, &["staking", "info", "--json"]).await;
+    let node_id = info["pools"][0]["nodeId"].as_str().unwrap().to_string();
+    walrus_json(&config, &["staking", "stake", "--node-id", &node_id, "--amount", "10000", "--json"]).await;
+    let propose = ["governance", "propose", "--parameter", "max_epochs_ahead=30", "--deposit", "100"];
+    let inactive = walrus_fails(&config, &propose).await;
+    assert!(inactive.contains("no active staked WAL"), "{inactive}");
+    let out_of_range =
+        walrus_fails(&config, &["governance", "propose", "--parameter", "max_epochs_ahead=0", "--deposit", "100"])
+            .await;
+    assert!(out_of_range.contains("1 to 1000"), "{out_of_range}");
+    next_epoch(&network, &config, info["epoch"].as_u64().unwrap(), info["epochDurationMs"].as_u64().unwrap()).await;
+
+    // Propose, vote yes with every active stake of the address (10,000 of about 14,000 WAL).
+    let proposed =
+        walrus_json(&config, &[&propose[..], &["--description", "sell storage further ahead", "--json"]].concat())
+            .await;
+    let proposal_id = proposed["proposalId"].as_str().unwrap().to_string();
+    assert_eq!(
+        (proposed["status"].as_str(), proposed["kind"].as_str()),
+        (Some("voting"), Some("parameter")),
+        "{proposed}"
+    );
+    let voted = walrus_json(&config, &["governance", "vote", &proposal_id, "yes", "--json"]).await;
+    assert_eq!(voted["yesFrost"], 10_000_000_000_000u64, "{voted}");
+
+    // Refused while the vote is open, then before the delay: each with its named abort.
+    let voting = walrus_fails(&config, &["governance", "execute", &proposal_id]).await;
+    assert!(voting.contains("EVotingOpen"), "{voting}");
+    let voting_ms = governance["votingDurationMs"].as_u64().unwrap();
+    let delay_ms = governance["executionDelayMs"].as_u64().unwrap();
+    network.chain().advance_clock_for_testing(voting_ms);
+    let early = walrus_fails(&config, &["governance", "execute", &proposal_id]).await;
+    assert!(early.contains("EExecutionTooEarly"), "{early}");
+    let late_vote = walrus_fails(&config, &["governance", "vote", &proposal_id, "no"]).await;
+    assert!(late_vote.contains("EVotingClosed"), "{late_vote}");
+
+    // After the delay it executes: the system now sells storage 30 epochs ahead.
+    network.chain().advance_clock_for_testing(delay_ms);
+    let executed = walrus_json(&config, &["governance", "execute", &proposal_id, "--json"]).await;
+    assert_eq!(executed["status"], "executed", "{executed}");
+    assert_eq!(executed["depositSettled"], true, "{executed}");
+    let system = walrus_json(&config, &["info", "--json"]).await;
+    assert_eq!(system["maxEpochsAhead"], 30, "{system}");
+    let listed = walrus_json(&config, &["governance", "list", "--json"]).await;
+    assert_eq!(listed[0]["proposalId"], proposal_id.as_str(), "{listed}");
+    let again = walrus_fails(&config, &["governance", "execute", &proposal_id]).await;
+    assert!(again.contains("EAlreadyExecuted"), "{again}");
+
+    // The vote is over: the stake's lock is released and it can be withdrawn again.
+    let released = walrus_json(&config, &["governance", "release-lock", "--json"]).await;
+    assert_eq!(released["released"].as_array().unwrap().len(), 1, "{released}");
+
+    network.shutdown().await;
+}

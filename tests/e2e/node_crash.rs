@@ -111,6 +111,7 @@ async fn start(dir: &Path) -> ProcessNetwork {
         total_capacity_size: 1 << 40,
         max_epochs_ahead: 10,
         epoch_duration_ms: walrus_chain::genesis::DEFAULT_EPOCH_DURATION_MS,
+        governance: Default::default(),
     };
     let chain = Arc::new(LocalChain::open(&dir.join("chain"), &genesis).unwrap());
     let faucet = Faucet::new(chain.clone(), admin.private_key().clone(), FaucetConfig::default());

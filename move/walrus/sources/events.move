@@ -498,3 +498,328 @@ public fun epoch_change_done(epoch: u32, timestamp_ms: u64): EpochChangeDone {
 public fun rewards_distributed(epoch: u32, rewards: u64, burned: u64): RewardsDistributed {
     RewardsDistributed { epoch, rewards, burned }
 }
+
+// === Storage challenges (emitted by `staking`, through `storage_challenge`) ===
+
+/// The storage challenge of `epoch` was issued: `seed` (32 bytes from `sui::random`) and
+/// `samples_per_node` determine every member's samples (docs/node.md, "Storage challenges").
+public struct ChallengeSeedSet has copy, drop {
+    epoch: u32,
+    seed: vector<u8>,
+    samples_per_node: u16,
+}
+
+/// The member `attester` verified the challenge proofs of the member `node_id` in `epoch`;
+/// `attested_shards` is the total of the shards of the members that attested `node_id` so far.
+public struct StorageAttested has copy, drop {
+    epoch: u32,
+    attester: ID,
+    node_id: ID,
+    attested_shards: u16,
+}
+
+/// The member `node_id` lacked a quorum of attestations in the finished `epoch`: its share
+/// `amount` of the epoch's rewards stays in the storage fund, in the next epoch's account.
+public struct ChallengeRewardWithheld has copy, drop {
+    epoch: u32,
+    node_id: ID,
+    amount: u64,
+}
+
+/// Challenges issued from now on ask each member for `samples_per_node` samples (0: none).
+public struct ChallengeParametersSet has copy, drop {
+    epoch: u32,
+    samples_per_node: u16,
+}
+
+public(package) fun emit_challenge_seed_set(epoch: u32, seed: vector<u8>, samples_per_node: u16) {
+    event::emit(ChallengeSeedSet { epoch, seed, samples_per_node });
+}
+
+public(package) fun emit_storage_attested(
+    epoch: u32,
+    attester: ID,
+    node_id: ID,
+    attested_shards: u16,
+) {
+    event::emit(StorageAttested { epoch, attester, node_id, attested_shards });
+}
+
+public(package) fun emit_challenge_reward_withheld(epoch: u32, node_id: ID, amount: u64) {
+    event::emit(ChallengeRewardWithheld { epoch, node_id, amount });
+}
+
+public(package) fun emit_challenge_parameters_set(epoch: u32, samples_per_node: u16) {
+    event::emit(ChallengeParametersSet { epoch, samples_per_node });
+}
+
+#[test_only]
+public fun challenge_seed_set(
+    epoch: u32,
+    seed: vector<u8>,
+    samples_per_node: u16,
+): ChallengeSeedSet {
+    ChallengeSeedSet { epoch, seed, samples_per_node }
+}
+
+#[test_only]
+public fun storage_attested(
+    epoch: u32,
+    attester: ID,
+    node_id: ID,
+    attested_shards: u16,
+): StorageAttested {
+    StorageAttested { epoch, attester, node_id, attested_shards }
+}
+
+#[test_only]
+public fun challenge_reward_withheld(
+    epoch: u32,
+    node_id: ID,
+    amount: u64,
+): ChallengeRewardWithheld {
+    ChallengeRewardWithheld { epoch, node_id, amount }
+}
+
+#[test_only]
+public fun challenge_parameters_set(epoch: u32, samples_per_node: u16): ChallengeParametersSet {
+    ChallengeParametersSet { epoch, samples_per_node }
+}
+
+// === Governance (emitted by `governance`) ===
+
+/// A proposal was created. `kind`: 0 parameter change (`parameter` set to `value`), 1 package
+/// upgrade (to the package with `digest`), 2 text; fields of other kinds are zero or empty.
+public struct ProposalCreated has copy, drop {
+    proposal_id: ID,
+    number: u64,
+    proposer: address,
+    kind: u8,
+    parameter: u8,
+    value: u64,
+    digest: vector<u8>,
+    description: String,
+    deposit: u64,
+    voting_end_ms: u64,
+    executable_from_ms: u64,
+    total_stake: u64,
+    quorum_bps: u16,
+    approval_threshold_bps: u16,
+}
+
+/// `staked_wal_id` voted `choice` (0 yes, 1 no, 2 abstain) with `weight` FROST; a changed vote
+/// names the replaced choice and weight. The tallies are those after the vote.
+public struct VoteCast has copy, drop {
+    proposal_id: ID,
+    staked_wal_id: ID,
+    voter: address,
+    choice: u8,
+    weight: u64,
+    previous_choice: Option<u8>,
+    previous_weight: u64,
+    yes_stake: u64,
+    no_stake: u64,
+    abstain_stake: u64,
+}
+
+/// An approved proposal was executed (for an upgrade: its ticket was issued).
+public struct ProposalExecuted has copy, drop {
+    proposal_id: ID,
+    kind: u8,
+    parameter: u8,
+    value: u64,
+    digest: vector<u8>,
+    timestamp_ms: u64,
+}
+
+/// An upgrade authorised by governance was committed: the package is now `package_id`, at
+/// `version`.
+public struct UpgradeCommitted has copy, drop {
+    package_id: ID,
+    version: u64,
+}
+
+/// The proposal reached its quorum: its deposit went back to the proposer.
+public struct DepositReturned has copy, drop {
+    proposal_id: ID,
+    proposer: address,
+    amount: u64,
+}
+
+/// The proposal missed its quorum: its deposit was set aside to be burned.
+public struct DepositBurned has copy, drop {
+    proposal_id: ID,
+    amount: u64,
+}
+
+public(package) fun emit_proposal_created(
+    proposal_id: ID,
+    number: u64,
+    proposer: address,
+    kind: u8,
+    parameter: u8,
+    value: u64,
+    digest: vector<u8>,
+    description: String,
+    deposit: u64,
+    voting_end_ms: u64,
+    executable_from_ms: u64,
+    total_stake: u64,
+    quorum_bps: u16,
+    approval_threshold_bps: u16,
+) {
+    event::emit(ProposalCreated {
+        proposal_id,
+        number,
+        proposer,
+        kind,
+        parameter,
+        value,
+        digest,
+        description,
+        deposit,
+        voting_end_ms,
+        executable_from_ms,
+        total_stake,
+        quorum_bps,
+        approval_threshold_bps,
+    });
+}
+
+public(package) fun emit_vote_cast(
+    proposal_id: ID,
+    staked_wal_id: ID,
+    voter: address,
+    choice: u8,
+    weight: u64,
+    previous_choice: Option<u8>,
+    previous_weight: u64,
+    yes_stake: u64,
+    no_stake: u64,
+    abstain_stake: u64,
+) {
+    event::emit(VoteCast {
+        proposal_id,
+        staked_wal_id,
+        voter,
+        choice,
+        weight,
+        previous_choice,
+        previous_weight,
+        yes_stake,
+        no_stake,
+        abstain_stake,
+    });
+}
+
+public(package) fun emit_proposal_executed(
+    proposal_id: ID,
+    kind: u8,
+    parameter: u8,
+    value: u64,
+    digest: vector<u8>,
+    timestamp_ms: u64,
+) {
+    event::emit(ProposalExecuted { proposal_id, kind, parameter, value, digest, timestamp_ms });
+}
+
+public(package) fun emit_upgrade_committed(package_id: ID, version: u64) {
+    event::emit(UpgradeCommitted { package_id, version });
+}
+
+public(package) fun emit_deposit_returned(proposal_id: ID, proposer: address, amount: u64) {
+    event::emit(DepositReturned { proposal_id, proposer, amount });
+}
+
+public(package) fun emit_deposit_burned(proposal_id: ID, amount: u64) {
+    event::emit(DepositBurned { proposal_id, amount });
+}
+
+#[test_only]
+public fun proposal_created(
+    proposal_id: ID,
+    number: u64,
+    proposer: address,
+    kind: u8,
+    parameter: u8,
+    value: u64,
+    digest: vector<u8>,
+    description: String,
+    deposit: u64,
+    voting_end_ms: u64,
+    executable_from_ms: u64,
+    total_stake: u64,
+    quorum_bps: u16,
+    approval_threshold_bps: u16,
+): ProposalCreated {
+    ProposalCreated {
+        proposal_id,
+        number,
+        proposer,
+        kind,
+        parameter,
+        value,
+        digest,
+        description,
+        deposit,
+        voting_end_ms,
+        executable_from_ms,
+        total_stake,
+        quorum_bps,
+        approval_threshold_bps,
+    }
+}
+
+#[test_only]
+public fun vote_cast(
+    proposal_id: ID,
+    staked_wal_id: ID,
+    voter: address,
+    choice: u8,
+    weight: u64,
+    previous_choice: Option<u8>,
+    previous_weight: u64,
+    yes_stake: u64,
+    no_stake: u64,
+    abstain_stake: u64,
+): VoteCast {
+    VoteCast {
+        proposal_id,
+        staked_wal_id,
+        voter,
+        choice,
+        weight,
+        previous_choice,
+        previous_weight,
+        yes_stake,
+        no_stake,
+        abstain_stake,
+    }
+}
+
+#[test_only]
+public fun proposal_executed(
+    proposal_id: ID,
+    kind: u8,
+    parameter: u8,
+    value: u64,
+    digest: vector<u8>,
+    timestamp_ms: u64,
+): ProposalExecuted {
+    ProposalExecuted { proposal_id, kind, parameter, value, digest, timestamp_ms }
+}
+
+#[test_only]
+public fun upgrade_committed(package_id: ID, version: u64): UpgradeCommitted {
+    UpgradeCommitted { package_id, version }
+}
+
+#[test_only]
+public fun deposit_returned(proposal_id: ID, proposer: address, amount: u64): DepositReturned {
+    DepositReturned { proposal_id, proposer, amount }
+}
+
+#[test_only]
+public fun deposit_burned(proposal_id: ID, amount: u64): DepositBurned {
+    DepositBurned { proposal_id, amount }
+}

@@ -5,9 +5,15 @@
 /// `Withdrawing` once its owner asked to withdraw: it then records the epoch it leaves the
 /// pool's active stake and the pool tokens it is worth, which the pool converts back to WAL at
 /// that epoch's exchange rate when it is withdrawn.
+///
+/// Governance votes lock the object: `governance::vote` records the vote by this object's id and
+/// sets a dynamic field (`b"vote_lock"` -> the clock time the last voting period it took part in
+/// ends). While the lock is set the object cannot be split, joined into another object or
+/// withdrawn, so the WAL that voted cannot reappear under a new id and vote again on the same
+/// proposal; `governance::release_vote_lock` removes the lock once that time has passed.
 module walrus::staked_wal;
 
-use sui::balance::Balance;
+use sui::{balance::Balance, dynamic_field};
 use wal::wal::WAL;
 
 /// A split would leave a part below the minimum stake.
@@ -16,6 +22,12 @@ const EInvalidSplitAmount: u64 = 0;
 const EIncompatibleStakedWal: u64 = 1;
 /// The object is not withdrawing, so it has no withdraw epoch or pool tokens.
 const ENotWithdrawing: u64 = 2;
+/// The object voted on a proposal whose voting is open: it cannot be split, joined into another
+/// object or withdrawn until `governance::release_vote_lock` removes the lock.
+const ELockedByVote: u64 = 3;
+
+/// The dynamic field holding the vote lock: the clock time (ms) until which the object is locked.
+const VOTE_LOCK_KEY: vector<u8> = b"vote_lock";
 
 /// The smallest stake a `StakedWal` may hold: 1 WAL, in FROST. Keeps pools from being flooded
 /// with dust stakes that cost more to process than they weigh.
@@ -67,8 +79,10 @@ public(package) fun set_withdrawing(
     self.state = StakedWalState::Withdrawing { withdraw_epoch, pool_token_amount };
 }
 
-/// Destroys the object and returns its principal.
+/// Destroys the object and returns its principal. Aborts with `ELockedByVote` while the object
+/// is locked by a vote.
 public(package) fun into_balance(self: StakedWal): Balance<WAL> {
+    assert!(!self.is_vote_locked(), ELockedByVote);
     let StakedWal { id, node_id: _, principal, activation_epoch: _, state: _ } = self;
     id.delete();
     principal
@@ -76,8 +90,10 @@ public(package) fun into_balance(self: StakedWal): Balance<WAL> {
 
 /// Splits `amount` of the principal off into a new object with the same pool, activation epoch
 /// and state; a withdrawing object's pool tokens split in proportion (the new object gets the
-/// rounded-down share). Both parts must hold at least the minimum stake (`EInvalidSplitAmount`).
+/// rounded-down share). Both parts must hold at least the minimum stake (`EInvalidSplitAmount`);
+/// an object locked by a vote cannot be split (`ELockedByVote`, checked first).
 public fun split(self: &mut StakedWal, amount: u64, ctx: &mut TxContext): StakedWal {
+    assert!(!self.is_vote_locked(), ELockedByVote);
     let principal = self.principal.value();
     assert!(
         amount >= MIN_STAKE_FROST && amount <= principal && principal - amount >= MIN_STAKE_FROST,
@@ -106,7 +122,9 @@ public fun split(self: &mut StakedWal, amount: u64, ctx: &mut TxContext): Staked
 
 /// Joins `other` into `self`: both must have the same pool, activation epoch and state (and,
 /// when withdrawing, the same withdraw epoch; the pool tokens add up). Aborts with
-/// `EIncompatibleStakedWal` otherwise.
+/// `EIncompatibleStakedWal` otherwise, then with `ELockedByVote` if `other` is locked by a vote
+/// (`self` may be locked: its recorded votes stay valid, and a changed vote weighs the joined
+/// principal, which has not voted).
 public fun join(self: &mut StakedWal, other: StakedWal) {
     let (withdrawing, withdraw_epoch, tokens) = state_parts(&self.state);
     let (other_withdrawing, other_withdraw_epoch, other_tokens) = state_parts(&other.state);
@@ -174,6 +192,39 @@ public fun min_stake_frost(): u64 {
     MIN_STAKE_FROST
 }
 
+/// Whether a governance vote locks the object (`ELockedByVote`).
+public fun is_vote_locked(self: &StakedWal): bool {
+    dynamic_field::exists_with_type<vector<u8>, u64>(&self.id, VOTE_LOCK_KEY)
+}
+
+/// The clock time (ms) until which a vote locks the object, if it is locked.
+public fun vote_locked_until_ms(self: &StakedWal): Option<u64> {
+    if (self.is_vote_locked()) {
+        option::some(*dynamic_field::borrow<vector<u8>, u64>(&self.id, VOTE_LOCK_KEY))
+    } else {
+        option::none()
+    }
+}
+
+/// Locks the object until at least `until_ms` (a later existing lock stays).
+public(package) fun lock_for_vote(self: &mut StakedWal, until_ms: u64) {
+    if (self.is_vote_locked()) {
+        let locked_until = dynamic_field::borrow_mut<vector<u8>, u64>(&mut self.id, VOTE_LOCK_KEY);
+        if (until_ms > *locked_until) *locked_until = until_ms;
+    } else {
+        dynamic_field::add(&mut self.id, VOTE_LOCK_KEY, until_ms);
+    }
+}
+
+/// Removes the vote lock and returns the time it lasted until (`none` if there was none).
+public(package) fun unlock_vote(self: &mut StakedWal): Option<u64> {
+    if (self.is_vote_locked()) {
+        option::some(dynamic_field::remove<vector<u8>, u64>(&mut self.id, VOTE_LOCK_KEY))
+    } else {
+        option::none()
+    }
+}
+
 /// (withdrawing, withdraw epoch, pool tokens); zeros for a staked object.
 fun state_parts(state: &StakedWalState): (bool, u32, u64) {
     match (state) {
@@ -206,6 +257,7 @@ public fun set_withdrawing_for_testing(
 }
 
 #[test_only]
-public fun destroy_for_testing(self: StakedWal) {
+public fun destroy_for_testing(mut self: StakedWal) {
+    self.unlock_vote();
     self.into_balance().destroy_for_testing();
 }

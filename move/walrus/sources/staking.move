@@ -14,13 +14,14 @@
 module walrus::staking;
 
 use std::string::String;
-use sui::{clock::Clock, coin::{Self, Coin}, dynamic_field};
+use sui::{balance::Balance, clock::Clock, coin::{Self, Coin}, dynamic_field, random::Random};
 use wal::wal::{WAL, ProtectedTreasury};
 use walrus::{
     bls_aggregate::Committee,
     staked_wal::StakedWal,
     staking_inner::{Self, StakingInnerV1},
     staking_pool::StakingPool,
+    storage_challenge,
     storage_node::StorageNodeCap,
     system::{Self, System, AdminCap}
 };
@@ -110,8 +111,8 @@ public fun register_candidate(
         )
 }
 
-/// Stakes `to_stake` with the pool of `node_id`. Emits `StakedWalCreated`. Aborts:
-/// `EWrongVersion`, `staking_inner::{EUnknownNode, EStakeTooSmall}`.
+/// Stakes `to_stake` with the pool of `node_id` (at least `min_stake_frost()`). Emits
+/// `StakedWalCreated`. Aborts: `EWrongVersion`, `staking_inner::{EUnknownNode, EStakeTooSmall}`.
 public fun stake_with_pool(
     self: &mut Staking,
     to_stake: Coin<WAL>,
@@ -204,6 +205,74 @@ public fun burn_pending_rewards(
     treasury.burn(coin::from_balance(pending, ctx));
 }
 
+// === Storage challenges ===
+
+/// Draws the current epoch's storage-challenge seed, `storage_challenge::seed_bytes()` bytes
+/// from `sui::random`, and issues the challenge to the current committee (anyone may call it,
+/// once per epoch, after the committee synced; storage nodes do). Emits `ChallengeSeedSet`.
+/// Aborts: `EWrongVersion`, `staking_inner::EWrongEpochState` (still syncing),
+/// `storage_challenge::{EChallengesDisabled, ESeedAlreadySet}`.
+///
+/// An `entry` function that is not `public`, as Sui requires of functions taking `Random`: no
+/// other contract can call it and inspect the seed within its transaction, and Sui only lets
+/// `TransferObjects` and `MergeCoins` follow it in a programmable transaction.
+entry fun set_challenge_seed(self: &mut Staking, random: &Random, ctx: &mut TxContext) {
+    let inner = self.inner_mut();
+    let mut generator = random.new_generator(ctx);
+    let seed = generator.generate_bytes((storage_challenge::seed_bytes() as u16));
+    inner.set_challenge_seed(seed);
+}
+
+/// The node of `cap` (a member of the current committee) attests that each of `node_ids`
+/// answered the storage challenge of `epoch`, which must be the current epoch, with proofs that
+/// verified. Each attester attests each node at most once per epoch. Emits `StorageAttested` per
+/// node. Aborts: `EWrongVersion`, `storage_challenge::{EWrongEpoch, ENoChallenge,
+/// ENotCommitteeMember, EUnknownChallengedNode, ESelfAttestation, EAlreadyAttested}`.
+public fun attest_storage(
+    self: &mut Staking,
+    cap: &StorageNodeCap,
+    epoch: u32,
+    node_ids: vector<ID>,
+) {
+    self.inner_mut().attest_storage(cap, epoch, node_ids)
+}
+
+/// Sets the samples per member of the storage challenges issued from now on (0 switches them
+/// off; `governance` executes approved changes). Emits `ChallengeParametersSet`. Aborts:
+/// `EWrongVersion`, `storage_challenge::EInvalidChallengeParameters` (above
+/// `storage_challenge::max_samples_per_node()`).
+public(package) fun set_challenge_parameters(self: &mut Staking, samples_per_node: u16) {
+    self.inner_mut().set_challenge_parameters(samples_per_node)
+}
+
+// === Governance (`governance` executes approved parameter changes) ===
+
+/// Sets the epoch length. Aborts: `EWrongVersion`, `staking_inner::EInvalidParameters`.
+public(package) fun set_epoch_duration_ms(self: &mut Staking, epoch_duration_ms: u64) {
+    self.inner_mut().set_epoch_duration_ms(epoch_duration_ms)
+}
+
+/// Sets the largest committee. Aborts: `EWrongVersion`, `staking_inner::EInvalidParameters`.
+public(package) fun set_max_committee_size(self: &mut Staking, max_committee_size: u16) {
+    self.inner_mut().set_max_committee_size(max_committee_size)
+}
+
+/// Sets the share of rewards burned. Aborts: `EWrongVersion`,
+/// `staking_inner::EInvalidParameters`.
+public(package) fun set_burn_bps(self: &mut Staking, burn_bps: u16) {
+    self.inner_mut().set_burn_bps(burn_bps)
+}
+
+/// Sets the smallest new stake. Aborts: `EWrongVersion`, `staking_inner::EInvalidParameters`.
+public(package) fun set_min_stake_frost(self: &mut Staking, min_stake_frost: u64) {
+    self.inner_mut().set_min_stake_frost(min_stake_frost)
+}
+
+/// Sets WAL aside to be burned by `burn_pending_rewards`. Aborts: `EWrongVersion`.
+public(package) fun add_burn_pending(self: &mut Staking, to_burn: Balance<WAL>) {
+    self.inner_mut().add_burn_pending(to_burn)
+}
+
 // === Accessors ===
 
 public fun version(self: &Staking): u64 {
@@ -272,9 +341,49 @@ public fun pool(self: &Staking, node_id: ID): &StakingPool {
     self.inner().pool(node_id)
 }
 
-/// Rewards set aside to be burned, in FROST.
+/// Rewards (and missed-quorum governance deposits) set aside to be burned, in FROST.
 public fun burn_pending_value(self: &Staking): u64 {
     self.inner().burn_pending_value()
+}
+
+/// The largest committee `voting_end` selects.
+public fun max_committee_size(self: &Staking): u16 {
+    self.inner().max_committee_size()
+}
+
+/// The share of rewards burned, in basis points.
+public fun burn_bps(self: &Staking): u16 {
+    self.inner().burn_bps()
+}
+
+/// The smallest stake `stake_with_pool` accepts, in FROST.
+public fun min_stake_frost(self: &Staking): u64 {
+    self.inner().min_stake_frost()
+}
+
+/// The WAL active in all pools in the current epoch, in FROST (principal plus compounded
+/// rewards): the base of governance quorums.
+public fun total_active_stake(self: &Staking): u64 {
+    self.inner().total_active_stake()
+}
+
+/// The samples per member of the storage challenges issued from now on (0: switched off).
+public fun challenge_samples_per_node(self: &Staking): u16 {
+    self.inner().challenges().samples_per_node()
+}
+
+/// The current epoch's storage-challenge seed, once drawn.
+public fun challenge_seed(self: &Staking): Option<vector<u8>> {
+    self.inner().challenges().seed()
+}
+
+/// The shards of the members that attested `node_id` in the current epoch's storage challenge
+/// (0 before the seed or for a node outside the committee).
+public fun challenge_attested_shards(self: &Staking, node_id: ID): u16 {
+    let inner = self.inner();
+    let index = inner.committee().index_of(node_id);
+    if (index.is_none()) return 0;
+    inner.challenges().attested_shards(index.destroy_some())
 }
 
 fun inner(self: &Staking): &StakingInnerV1 {
@@ -285,6 +394,16 @@ fun inner(self: &Staking): &StakingInnerV1 {
 fun inner_mut(self: &mut Staking): &mut StakingInnerV1 {
     assert!(self.version == VERSION, EWrongVersion);
     dynamic_field::borrow_mut(&mut self.id, VERSION)
+}
+
+#[test_only]
+/// Calls the `entry` function `set_challenge_seed` from tests.
+public fun set_challenge_seed_for_testing(
+    self: &mut Staking,
+    random: &Random,
+    ctx: &mut TxContext,
+) {
+    set_challenge_seed(self, random, ctx)
 }
 
 #[test_only]

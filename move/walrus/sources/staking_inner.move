@@ -24,6 +24,7 @@ use walrus::{
     messages,
     staked_wal::{Self, StakedWal},
     staking_pool::{Self, StakingPool},
+    storage_challenge::{Self, StorageChallenges},
     storage_node::{Self, StorageNodeCap},
     system::System
 };
@@ -110,8 +111,15 @@ public struct StakingInnerV1 has store {
     pools: Table<ID, StakingPool>,
     /// The keys of `pools`, in registration order (the order pools are processed in).
     pool_ids: vector<ID>,
-    /// Rewards set aside to be burned (`staking::burn_pending_rewards`).
+    /// Rewards set aside to be burned (`staking::burn_pending_rewards`), and the deposits of
+    /// governance proposals that missed their quorum.
     burn_pending: Balance<WAL>,
+    /// The smallest stake `stake_with_pool` accepts, in FROST (at least
+    /// `staked_wal::min_stake_frost()`; changed by governance).
+    min_stake_frost: u64,
+    /// The storage challenge of the current epoch, its attestations and the parameters
+    /// (`storage_challenge`).
+    challenges: StorageChallenges,
 }
 
 /// The staking state for `system`, at its current epoch (state `EpochChangeDone`, the epoch
@@ -163,6 +171,8 @@ public(package) fun create(
         pools: table::new(ctx),
         pool_ids: vector[],
         burn_pending: balance::zero(),
+        min_stake_frost: staked_wal::min_stake_frost(),
+        challenges: storage_challenge::new(storage_challenge::default_samples_per_node(), epoch),
     };
     let mut i = 0;
     while (i < n_members) {
@@ -245,8 +255,8 @@ public(package) fun register_candidate(
 }
 
 /// Stakes `to_stake` with the pool `node_id`; it becomes active at the next committee
-/// selection's epoch (`next_change_epoch`). Checks `EUnknownNode`, `EStakeTooSmall`. Emits
-/// `StakedWalCreated`.
+/// selection's epoch (`next_change_epoch`). Checks `EUnknownNode`, `EStakeTooSmall` (below
+/// `min_stake_frost`). Emits `StakedWalCreated`.
 public(package) fun stake_with_pool(
     self: &mut StakingInnerV1,
     to_stake: Balance<WAL>,
@@ -255,7 +265,7 @@ public(package) fun stake_with_pool(
 ): StakedWal {
     assert!(self.pools.contains(node_id), EUnknownNode);
     let amount = to_stake.value();
-    assert!(amount >= staked_wal::min_stake_frost(), EStakeTooSmall);
+    assert!(amount >= self.min_stake_frost, EStakeTooSmall);
     let epoch = self.epoch;
     let activation_epoch = self.next_change_epoch();
     self.pools.borrow_mut(node_id).stake(amount, activation_epoch);
@@ -452,7 +462,10 @@ public(package) fun initiate_epoch_change(
         total_capacity_size,
     );
     let rewards = system.withdraw_rewards();
-    self.distribute_rewards(rewards);
+    // The shares of members that failed the epoch's storage challenge stay in the storage fund:
+    // the account of the epoch starting now, paid out at its end.
+    let withheld = self.distribute_rewards(rewards);
+    system.add_to_current_epoch_funds(withheld);
     let new_epoch = self.epoch + 1;
     let mut i = 0;
     while (i < self.pool_ids.length()) {
@@ -464,6 +477,7 @@ public(package) fun initiate_epoch_change(
     self.committee = next_committee;
     self.synced_nodes = vector[];
     self.synced_shards = 0;
+    self.challenges.start_epoch(new_epoch);
     self.epoch_state = EpochState::EpochChangeSync;
     self.epoch_start_ms = clock.timestamp_ms();
     events::emit_epoch_change_start(new_epoch);
@@ -499,6 +513,74 @@ public(package) fun epoch_sync_done(
 /// Takes the rewards set aside to be burned.
 public(package) fun take_burn_pending(self: &mut StakingInnerV1): Balance<WAL> {
     self.burn_pending.withdraw_all()
+}
+
+/// Sets WAL aside to be burned with the rewards (a governance deposit that missed its quorum).
+public(package) fun add_burn_pending(self: &mut StakingInnerV1, to_burn: Balance<WAL>) {
+    self.burn_pending.join(to_burn);
+}
+
+// === Parameters (set by `governance`) ===
+
+/// Sets the epoch length; the current epoch's `voting_end` and `initiate_epoch_change` times
+/// move with it. Checks `EInvalidParameters` (0).
+public(package) fun set_epoch_duration_ms(self: &mut StakingInnerV1, epoch_duration_ms: u64) {
+    assert!(epoch_duration_ms > 0, EInvalidParameters);
+    self.epoch_duration_ms = epoch_duration_ms;
+}
+
+/// Sets the largest committee `voting_end` selects. Checks `EInvalidParameters` (0).
+public(package) fun set_max_committee_size(self: &mut StakingInnerV1, max_committee_size: u16) {
+    assert!(max_committee_size > 0, EInvalidParameters);
+    self.max_committee_size = max_committee_size;
+}
+
+/// Sets the share of rewards burned from the next distribution on. Checks
+/// `EInvalidParameters` (above 10_000 basis points).
+public(package) fun set_burn_bps(self: &mut StakingInnerV1, burn_bps: u16) {
+    assert!((burn_bps as u64) <= MAX_BPS, EInvalidParameters);
+    self.burn_bps = burn_bps;
+}
+
+/// Sets the smallest stake `stake_with_pool` accepts; existing stake is unaffected. Checks
+/// `EInvalidParameters` (below `staked_wal::min_stake_frost()`, which splits keep to).
+public(package) fun set_min_stake_frost(self: &mut StakingInnerV1, min_stake_frost: u64) {
+    assert!(min_stake_frost >= staked_wal::min_stake_frost(), EInvalidParameters);
+    self.min_stake_frost = min_stake_frost;
+}
+
+// === Storage challenges ===
+
+/// Issues the current epoch's storage challenge with `seed` (drawn by
+/// `staking::set_challenge_seed`). Checks `EWrongEpochState` (the committee is still syncing:
+/// shards are still moving, so nobody can be expected to hold them yet), then as
+/// `storage_challenge::set_seed`. Emits `ChallengeSeedSet`.
+public(package) fun set_challenge_seed(self: &mut StakingInnerV1, seed: vector<u8>) {
+    assert!(self.epoch_state != EpochState::EpochChangeSync, EWrongEpochState);
+    self.challenges.set_seed(&self.committee, seed);
+}
+
+/// The node of `cap` attests that `node_ids` answered the challenge of `epoch` (the current one)
+/// with proofs that verified. Checks as `storage_challenge::attest`. Emits `StorageAttested` per
+/// node.
+public(package) fun attest_storage(
+    self: &mut StakingInnerV1,
+    cap: &StorageNodeCap,
+    epoch: u32,
+    node_ids: vector<ID>,
+) {
+    self.challenges.attest(&self.committee, cap.node_id(), epoch, node_ids);
+}
+
+/// Sets the samples per member of the challenges issued from now on (0 switches them off).
+/// Checks `storage_challenge::EInvalidChallengeParameters`. Emits `ChallengeParametersSet`.
+public(package) fun set_challenge_parameters(self: &mut StakingInnerV1, samples_per_node: u16) {
+    self.challenges.set_parameters(samples_per_node);
+}
+
+/// The storage challenge state of the current epoch.
+public(package) fun challenges(self: &StakingInnerV1): &StorageChallenges {
+    &self.challenges
 }
 
 // === Accessors ===
@@ -564,6 +646,29 @@ public(package) fun burn_pending_value(self: &StakingInnerV1): u64 {
     self.burn_pending.value()
 }
 
+public(package) fun max_committee_size(self: &StakingInnerV1): u16 {
+    self.max_committee_size
+}
+
+public(package) fun burn_bps(self: &StakingInnerV1): u16 {
+    self.burn_bps
+}
+
+public(package) fun min_stake_frost(self: &StakingInnerV1): u64 {
+    self.min_stake_frost
+}
+
+/// The WAL active in all pools in the current epoch (principal plus compounded rewards).
+public(package) fun total_active_stake(self: &StakingInnerV1): u64 {
+    let mut total = 0;
+    let mut i = 0;
+    while (i < self.pool_ids.length()) {
+        total = total + self.pools.borrow(self.pool_ids[i]).active_stake();
+        i = i + 1;
+    };
+    total
+}
+
 // === Internal ===
 
 /// The epoch from which stake added or withdrawn now counts: the next one, or the one after it
@@ -605,8 +710,11 @@ fun epoch_params(self: &StakingInnerV1, selected: Committee): EpochParams {
 /// Pays out the finished epoch's storage fund: `burn_bps` of it (rounded down) is set aside to
 /// burn; of the rest each member of the finished committee gets the share of its shards
 /// (rounded down), and member 0 also gets what rounding left over. Each member's pool takes
-/// its commission and passes the rest to its stakers. Emits `RewardsDistributed`.
-fun distribute_rewards(self: &mut StakingInnerV1, mut rewards: Balance<WAL>) {
+/// its commission and passes the rest to its stakers, except for members that failed the
+/// epoch's storage challenge (`storage_challenge::passed`): their whole shares are returned, for
+/// the storage fund of the next epoch. Emits `ChallengeRewardWithheld` per failed member, then
+/// `RewardsDistributed`.
+fun distribute_rewards(self: &mut StakingInnerV1, mut rewards: Balance<WAL>): Balance<WAL> {
     let total = rewards.value();
     let burned = (((total as u128) * (self.burn_bps as u128) / (MAX_BPS as u128)) as u64);
     self.burn_pending.join(rewards.split(burned));
@@ -626,13 +734,20 @@ fun distribute_rewards(self: &mut StakingInnerV1, mut rewards: Balance<WAL>) {
     let leftover = (distributable as u64) - paid;
     let first = &mut shares[0];
     *first = *first + leftover;
+    let mut withheld = balance::zero();
     let mut i = 0;
     while (i < n_members) {
         let node_id = self.committee.member(i).node_id();
         let share = rewards.split(shares[i]);
-        self.pools.borrow_mut(node_id).distribute(share);
+        if (self.challenges.passed(&self.committee, i)) {
+            self.pools.borrow_mut(node_id).distribute(share);
+        } else {
+            events::emit_challenge_reward_withheld(self.epoch, node_id, share.value());
+            withheld.join(share);
+        };
         i = i + 1;
     };
     rewards.destroy_zero();
     events::emit_rewards_distributed(self.epoch, total, burned);
+    withheld
 }

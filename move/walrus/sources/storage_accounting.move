@@ -5,7 +5,9 @@
 /// until e ends and is then released to the nodes that stored the data during e, never earlier.
 /// The accounts form a ring buffer over the `max_epochs_ahead` epochs starting at the current
 /// one: advancing the epoch releases the oldest account and reuses its slot for the newest epoch,
-/// so the buffer never grows.
+/// so the buffer does not grow with time. It grows only when governance raises `max_epochs_ahead`
+/// beyond it (`grow`), and never shrinks: a lowered `max_epochs_ahead` keeps the accounts of
+/// storage already sold.
 module walrus::storage_accounting;
 
 use sui::balance::{Self, Balance};
@@ -45,7 +47,7 @@ public(package) fun new(first_epoch: u32, length: u32): FutureAccounting {
     FutureAccounting { head: 0, accounts }
 }
 
-/// Number of epochs covered, the current one included.
+/// Number of epochs covered, the current one included (at least `max_epochs_ahead`).
 public fun length(self: &FutureAccounting): u32 {
     (self.accounts.length() as u32)
 }
@@ -73,6 +75,37 @@ public(package) fun advance(self: &mut FutureAccounting): Balance<WAL> {
     account.used_capacity = 0;
     self.head = (head + 1) % length;
     released
+}
+
+/// Extends the accounts to cover `length` epochs from the current one: reorders the ring so the
+/// current epoch's account comes first, then appends empty accounts for the following epochs.
+/// A no-op if they already cover `length` epochs.
+public(package) fun grow(self: &mut FutureAccounting, length: u32) {
+    let old_length = self.accounts.length();
+    if ((length as u64) <= old_length) return;
+    // Rotate left by `head` in O(n): after reversing, `pop_back` yields slots 0, 1, ... in order.
+    let head = self.head;
+    self.accounts.reverse();
+    let mut wrapped = vector[];
+    let mut i = 0;
+    while (i < head) {
+        wrapped.push_back(self.accounts.pop_back());
+        i = i + 1;
+    };
+    self.accounts.reverse();
+    self.accounts.append(wrapped);
+    self.head = 0;
+    let mut next_epoch = self.accounts[old_length - 1].epoch + 1;
+    while (self.accounts.length() < (length as u64)) {
+        self
+            .accounts
+            .push_back(EpochAccount {
+                epoch: next_epoch,
+                used_capacity: 0,
+                funds: balance::zero(),
+            });
+        next_epoch = next_epoch + 1;
+    };
 }
 
 /// The epoch of the account.

@@ -214,6 +214,18 @@ public(package) fun withdraw_rewards(self: &mut System): Balance<WAL> {
     self.inner_mut().withdraw_rewards()
 }
 
+/// Sets how many epochs ahead storage may be bought (`governance` executes approved changes).
+/// Aborts: `EWrongVersion`, `system_state_inner::EInvalidMaxEpochsAhead`.
+public(package) fun set_max_epochs_ahead(self: &mut System, max_epochs_ahead: u32) {
+    self.inner_mut().set_max_epochs_ahead(max_epochs_ahead)
+}
+
+/// Adds `funds` to the storage fund of the current epoch, paid out at its end (`staking` puts
+/// back the rewards of nodes that failed their storage challenge). Aborts: `EWrongVersion`.
+public(package) fun add_to_current_epoch_funds(self: &mut System, funds: Balance<WAL>) {
+    self.inner_mut().add_to_current_epoch_funds(funds)
+}
+
 /// Records the staking object that drives the epochs. Aborts: `EWrongVersion`.
 public(package) fun set_staking_object_id(self: &mut System, staking_object_id: ID) {
     self.inner_mut().set_staking_object_id(staking_object_id)

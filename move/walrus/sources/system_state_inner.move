@@ -23,6 +23,9 @@ use walrus::{
 const GENESIS_EPOCH: u32 = 1;
 /// Prices are per MiB (2^20 bytes) of encoded size, rounded up.
 const BYTES_PER_UNIT_SIZE: u64 = 1_048_576;
+/// The largest `max_epochs_ahead` governance may set. Bounds the accounts ring buffer (one
+/// account per epoch ahead), which purchases and extensions walk.
+const MAX_EPOCHS_AHEAD_LIMIT: u32 = 1000;
 
 /// `epochs_ahead` is 0, or the storage would end more than `max_epochs_ahead` epochs after the
 /// current epoch.
@@ -37,7 +40,7 @@ const EBlobIdInvalidated: u64 = 3;
 const EWrongMessageEpoch: u64 = 4;
 /// The committee's shards do not add up to the system's `n_shards`.
 const EShardCountMismatch: u64 = 5;
-/// `max_epochs_ahead` is 0.
+/// `max_epochs_ahead` is 0 (or, set by governance, above `MAX_EPOCHS_AHEAD_LIMIT`).
 const EInvalidMaxEpochsAhead: u64 = 6;
 
 /// BCS layout, in this order (docs/chain.md).
@@ -286,6 +289,29 @@ public(package) fun advance_epoch(
 /// Takes all accumulated rewards (for the staking contract to distribute).
 public(package) fun withdraw_rewards(self: &mut SystemStateInnerV1): Balance<WAL> {
     self.rewards.withdraw_all()
+}
+
+/// Sets how many epochs ahead storage may be bought (governance). Raising it beyond the accounts
+/// grows them with empty accounts; lowering it keeps the accounts (storage already sold stays
+/// paid for its epochs) and only limits new purchases and extensions. Checks
+/// `EInvalidMaxEpochsAhead` (0 or above `MAX_EPOCHS_AHEAD_LIMIT`).
+public(package) fun set_max_epochs_ahead(self: &mut SystemStateInnerV1, max_epochs_ahead: u32) {
+    assert!(
+        max_epochs_ahead > 0 && max_epochs_ahead <= MAX_EPOCHS_AHEAD_LIMIT,
+        EInvalidMaxEpochsAhead,
+    );
+    self.future_accounting.grow(max_epochs_ahead);
+    self.max_epochs_ahead = max_epochs_ahead;
+}
+
+/// The largest `max_epochs_ahead` governance may set.
+public(package) fun max_epochs_ahead_limit(): u32 {
+    MAX_EPOCHS_AHEAD_LIMIT
+}
+
+/// Adds `funds` to the current epoch's account: they are released with it at the epoch's end.
+public(package) fun add_to_current_epoch_funds(self: &mut SystemStateInnerV1, funds: Balance<WAL>) {
+    self.future_accounting.account_mut(0).add_funds(funds);
 }
 
 /// Records the staking object that drives the epochs (once, at its creation).

@@ -258,7 +258,8 @@ public fun invalid_below_validity_signature(): vector<u8> {
 /// The min_pk public key (48-byte compressed G1) of a 32-byte big-endian secret scalar.
 public fun public_key_from_secret(secret_key: &vector<u8>): vector<u8> {
     let scalar = bls12381::scalar_from_bytes(secret_key);
-    *bls12381::g1_mul(&scalar, &bls12381::g1_generator()).bytes()
+    let public_key = bls12381::g1_mul(&scalar, &bls12381::g1_generator());
+    *public_key.bytes()
 }
 
 /// The aggregate min_pk signature (96-byte compressed G2) of the committee members at
@@ -272,14 +273,16 @@ public fun sign(message: &vector<u8>, signers: vector<u64>): vector<u8> {
         secret = bls12381::scalar_add(&secret, &scalar);
     });
     let point = bls12381::hash_to_g2(message);
-    *bls12381::g2_mul(&secret, &point).bytes()
+    let signature = bls12381::g2_mul(&secret, &point);
+    *signature.bytes()
 }
 
 /// The min_pk signature (96-byte compressed G2) of one secret key over `message`.
 public fun sign_with_secret(message: &vector<u8>, secret_key: &vector<u8>): vector<u8> {
     let scalar = bls12381::scalar_from_bytes(secret_key);
     let point = bls12381::hash_to_g2(message);
-    *bls12381::g2_mul(&scalar, &point).bytes()
+    let signature = bls12381::g2_mul(&scalar, &point);
+    *signature.bytes()
 }
 
 /// The proof of possession of `secret_key` for a registration by `sender` in `epoch`.

@@ -40,7 +40,9 @@ fun take_policy(scenario: &Scenario, cap: &AccessPolicyAdminCap): AccessPolicy {
     scenario.take_shared_by_id<AccessPolicy>(cap.policy_id())
 }
 
-/// Registers the permanent blob of the certificate vectors for epochs [1, 3).
+/// Registers the permanent blob of the certificate vectors for epochs [1, 3), then moves to the
+/// next transaction: a shared object taken and returned in a transaction cannot be taken again
+/// before the next one, and the callers take the `System` afterwards.
 fun register_blob(scenario: &mut Scenario): Blob {
     let mut system = scenario.take_shared<System>();
     let mut payment = test_utils::mint_wal(1_000_000, scenario.ctx());
@@ -56,6 +58,7 @@ fun register_blob(scenario: &mut Scenario): Blob {
         scenario.ctx(),
     );
     test_scenario::return_shared(system);
+    scenario.next_tx(ADMIN);
     blob
 }
 
@@ -274,7 +277,10 @@ fun expiry_is_exclusive() {
     assert!(policy.can_read(&system, &blob, READER));
     test_scenario::return_shared(system);
 
+    // Each take of the `System` needs a transaction of its own.
+    scenario.next_tx(ADMIN);
     test_utils::advance_epoch_in_scenario(&mut scenario);
+    scenario.next_tx(ADMIN);
     let system = scenario.take_shared<System>();
     assert_eq!(system.epoch(), 2);
     assert!(!policy.is_active(&system));

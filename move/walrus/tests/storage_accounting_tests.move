@@ -61,3 +61,29 @@ fun offset_past_the_last_account_aborts() {
     accounting.account(3);
     abort 999
 }
+
+#[test]
+fun grow_keeps_the_accounts_in_epoch_order_and_appends_empty_ones() {
+    let mut accounting = storage_accounting::new(1, 3);
+    accounting.account_mut(2).add_funds(balance::create_for_testing<WAL>(300));
+    // Two advances: the head is at slot 2, offsets 0..3 are epochs 3, 4, 5.
+    accounting.advance().destroy_for_testing();
+    accounting.advance().destroy_for_testing();
+    accounting.account_mut(1).add_used_capacity(40);
+    accounting.grow(5);
+    assert_eq!(accounting.length(), 5);
+    let mut offset = 0;
+    while (offset < 5) {
+        assert_eq!(accounting.account(offset).epoch(), 3 + offset);
+        offset = offset + 1;
+    };
+    assert_eq!(accounting.account(0).funds_value(), 300);
+    assert_eq!(accounting.account(1).used_capacity(), 40);
+    assert_eq!(accounting.account(4).funds_value(), 0);
+    // Growing to a length it already has is a no-op; advancing wraps the longer ring.
+    accounting.grow(2);
+    assert_eq!(accounting.length(), 5);
+    assert_eq!(accounting.advance().destroy_for_testing(), 300);
+    assert_eq!(accounting.account(4).epoch(), 8);
+    accounting.destroy_for_testing();
+}

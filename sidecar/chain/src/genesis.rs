@@ -1,18 +1,27 @@
 //! Genesis: the packages at fixed ids, the WAL supply, the `System` object with the first
-//! committee, the `Staking` object with each member as a staking pool, the `0x6` Clock, and SUI
-//! for the funded accounts, all at version 1 in checkpoint 0.
+//! committee, the `Staking` object with each member as a staking pool, the `0x6` Clock, the `0x8`
+//! Random object, SUI for the funded accounts, and the `Governance` object holding the walrus
+//! package's `UpgradeCap`, all at version 1 in checkpoint 0.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use sui_sdk_types::{Address, Digest, MovePackage, Object, ObjectData, Owner};
 use walrus_contracts::{
-    Clock, Coin, ObjectId, TxContext, framework::Balance, objects::Object as TwinObject, staking, system, wal,
+    Clock, Coin, ObjectId, TxContext,
+    framework::{Balance, Random},
+    governance,
+    objects::Object as TwinObject,
+    package::UpgradeCap,
+    staking, system, wal,
 };
 
 use crate::{
     execute::objects::{Child, child_object, children_of, to_sui_object},
-    types::{CLOCK_INITIAL_SHARED_VERSION, Obj, WAL_PACKAGE, WALRUS_PACKAGE, to_address, to_object_id},
+    types::{
+        CLOCK_INITIAL_SHARED_VERSION, Obj, RANDOM_INITIAL_SHARED_VERSION, WAL_PACKAGE, WALRUS_PACKAGE, to_address,
+        to_object_id,
+    },
 };
 
 /// The version every genesis object has.
@@ -77,7 +86,50 @@ pub struct GenesisConfig {
     /// Length of a Walrus epoch; `staking::voting_end` is allowed after half of it.
     #[serde(default = "default_epoch_duration_ms")]
     pub epoch_duration_ms: u64,
+    /// The parameters of the `Governance` object (defaults: [`GovernanceGenesis::default`]).
+    #[serde(default)]
+    pub governance: GovernanceGenesis,
 }
+
+/// The parameters genesis gives `governance::create`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GovernanceGenesis {
+    /// Smallest proposal deposit, in FROST.
+    pub min_deposit_frost: u64,
+    /// How long proposals are open for votes.
+    pub voting_duration_ms: u64,
+    /// How long an approved proposal waits after its vote.
+    pub execution_delay_ms: u64,
+    /// Turnout a proposal needs, in basis points of the active stake.
+    pub quorum_bps: u16,
+    /// Share of yes in yes + no a proposal must exceed, in basis points.
+    pub approval_threshold_bps: u16,
+}
+
+/// A local network's governance: 100 WAL deposits, a vote of an hour (the default epoch), ten
+/// minutes of delay, a third of the stake as quorum and a simple majority.
+impl Default for GovernanceGenesis {
+    fn default() -> Self {
+        Self {
+            min_deposit_frost: DEFAULT_MIN_DEPOSIT_FROST,
+            voting_duration_ms: DEFAULT_VOTING_DURATION_MS,
+            execution_delay_ms: DEFAULT_EXECUTION_DELAY_MS,
+            quorum_bps: DEFAULT_QUORUM_BPS,
+            approval_threshold_bps: DEFAULT_APPROVAL_THRESHOLD_BPS,
+        }
+    }
+}
+
+/// Default smallest proposal deposit: 100 WAL.
+pub const DEFAULT_MIN_DEPOSIT_FROST: u64 = 100 * wal::FROST_PER_WAL;
+/// Default voting period: one hour.
+pub const DEFAULT_VOTING_DURATION_MS: u64 = 3_600_000;
+/// Default execution delay: ten minutes.
+pub const DEFAULT_EXECUTION_DELAY_MS: u64 = 600_000;
+/// Default quorum: a third of the active stake.
+pub const DEFAULT_QUORUM_BPS: u16 = 3_333;
+/// Default approval threshold: more yes than no.
+pub const DEFAULT_APPROVAL_THRESHOLD_BPS: u16 = 5_000;
 
 /// What genesis created, for clients to find it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -98,6 +150,10 @@ pub struct GenesisInfo {
     pub staking_object: Address,
     /// The staking object's initial shared version.
     pub staking_initial_shared_version: u64,
+    /// The shared `Governance` object (it holds the walrus package's `UpgradeCap`).
+    pub governance_object: Address,
+    /// The governance object's initial shared version.
+    pub governance_initial_shared_version: u64,
 }
 
 /// The digest genesis objects name as their previous transaction.
@@ -212,6 +268,33 @@ pub fn build(
         let coin = Coin { id: ctx.fresh_id(), balance: Balance::new(config.sui_per_account) };
         place(Obj::SuiCoin(coin), Owner::Address(*account), &mut objects);
     }
+    // Sui's `0x8` Random object; the local chain supplies each transaction's randomness itself.
+    let random = Random::new(ctx.fresh_id());
+    place(Obj::Random(random), Owner::Shared(RANDOM_INITIAL_SHARED_VERSION), &mut objects);
+
+    // Governance, as two more transactions: `governance::init` sends the init cap to the
+    // publisher, then `create` wraps the walrus package's `UpgradeCap` in the shared object.
+    next_ctx(&mut ctx, 3);
+    governance::init(&mut ctx);
+    let Some((_, TwinObject::GovernanceInitCap(init_cap))) = ctx.transferred().first().cloned() else {
+        unreachable!("governance::init sends the GovernanceInitCap")
+    };
+    next_ctx(&mut ctx, 4);
+    let upgrade_cap = UpgradeCap::publish(to_object_id(WALRUS_PACKAGE), &mut ctx);
+    let g = &config.governance;
+    governance::create(
+        init_cap,
+        upgrade_cap,
+        g.min_deposit_frost,
+        g.voting_duration_ms,
+        g.execution_delay_ms,
+        g.quorum_bps,
+        g.approval_threshold_bps,
+        &mut ctx,
+    )?;
+    let Some(governance) = ctx.shared().first().cloned() else { unreachable!("governance::create shares it") };
+    let governance_id = governance.id();
+    place(Obj::Twin(governance), Owner::Shared(GENESIS_VERSION), &mut objects);
     let info = GenesisInfo {
         wal_package: WAL_PACKAGE,
         walrus_package: WALRUS_PACKAGE,
@@ -221,6 +304,8 @@ pub fn build(
         treasury_initial_shared_version: GENESIS_VERSION,
         staking_object: to_address(staking_id.expect("staking::create shares the Staking")),
         staking_initial_shared_version: GENESIS_VERSION,
+        governance_object: to_address(governance_id),
+        governance_initial_shared_version: GENESIS_VERSION,
     };
     Ok((objects, info))
 }

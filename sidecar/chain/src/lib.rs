@@ -16,5 +16,5 @@ pub mod types;
 pub use chain::{ChainError, CheckpointTip, ExecutedTransaction, LocalChain, SimulatedTransaction};
 pub use execute::Rejection;
 pub use faucet::{Faucet, FaucetConfig, FaucetHandle};
-pub use genesis::{GenesisConfig, GenesisInfo, GenesisMember};
+pub use genesis::{GenesisConfig, GenesisInfo, GenesisMember, GovernanceGenesis};
 pub use rpc::{RpcHandle, ServeError, serve};

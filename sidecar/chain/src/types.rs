@@ -93,6 +93,8 @@ pub enum Obj {
     SuiCoin(Coin),
     /// The `0x2::clock::Clock` at `0x6`.
     Clock(walrus_contracts::Clock),
+    /// The `0x2::random::Random` at `0x8`.
+    Random(walrus_contracts::framework::Random),
 }
 
 impl Obj {
@@ -102,6 +104,7 @@ impl Obj {
             Self::Twin(o) => o.id(),
             Self::SuiCoin(c) => c.id,
             Self::Clock(c) => c.id,
+            Self::Random(r) => r.id,
         }
     }
 
@@ -110,6 +113,7 @@ impl Obj {
         match self {
             Self::SuiCoin(_) => coin_tag(sui_type()),
             Self::Clock(_) => clock_tag(),
+            Self::Random(_) => random_tag(),
             Self::Twin(o) => match o {
                 TwinObject::Coin(_) => coin_tag(wal_type()),
                 TwinObject::CoinMetadata(_) => struct_tag(SUI_FRAMEWORK, "coin", "CoinMetadata", vec![wal_type()]),
@@ -127,6 +131,11 @@ impl Obj {
                 TwinObject::Staking(_) => struct_tag(WALRUS_PACKAGE, "staking", "Staking", vec![]),
                 TwinObject::StakedWal(_) => struct_tag(WALRUS_PACKAGE, "staked_wal", "StakedWal", vec![]),
                 TwinObject::StorageNodeCap(_) => struct_tag(WALRUS_PACKAGE, "storage_node", "StorageNodeCap", vec![]),
+                TwinObject::Governance(_) => struct_tag(WALRUS_PACKAGE, "governance", "Governance", vec![]),
+                TwinObject::GovernanceInitCap(_) => {
+                    struct_tag(WALRUS_PACKAGE, "governance", "GovernanceInitCap", vec![])
+                }
+                TwinObject::Proposal(_) => struct_tag(WALRUS_PACKAGE, "governance", "Proposal", vec![]),
             },
         }
     }
@@ -146,7 +155,7 @@ impl Obj {
                     | TwinObject::StakedWal(_)
                     | TwinObject::StorageNodeCap(_)
             ),
-            Self::Clock(_) => false,
+            Self::Clock(_) | Self::Random(_) => false,
         }
     }
 
@@ -156,6 +165,7 @@ impl Obj {
             Self::Twin(o) => o.bcs(),
             Self::SuiCoin(c) => bcs::to_bytes(c).expect("coins serialize"),
             Self::Clock(c) => bcs::to_bytes(c).expect("the clock serializes"),
+            Self::Random(r) => bcs::to_bytes(r).expect("the random object serializes"),
         }
     }
 
@@ -210,6 +220,18 @@ pub const CLOCK_OBJECT: Address = Address::new(hex_id(0x06));
 /// The initial shared version of the clock, as on Sui.
 pub const CLOCK_INITIAL_SHARED_VERSION: u64 = 1;
 
+/// `0x2::random::Random`.
+pub fn random_tag() -> StructTag {
+    struct_tag(SUI_FRAMEWORK, "random", "Random", vec![])
+}
+
+/// The `Random` object's id, `0x8`.
+pub const RANDOM_OBJECT: Address = Address::new(hex_id(0x08));
+
+/// The initial shared version of `Random` on the local chain (created at genesis; on Sui it is
+/// whatever version the protocol upgrade that created it had).
+pub const RANDOM_INITIAL_SHARED_VERSION: u64 = 1;
+
 /// The type of `walrus::staking_inner::StakingInnerV1`.
 pub fn staking_inner_type() -> TypeTag {
     TypeTag::Struct(Box::new(struct_tag(WALRUS_PACKAGE, "staking_inner", "StakingInnerV1", vec![])))
@@ -242,3 +264,13 @@ pub fn bytes_type() -> TypeTag {
 
 /// The key of a blob's attributes dynamic field: `b"metadata"`.
 pub const METADATA_KEY: &[u8] = b"metadata";
+
+/// The type of `walrus::governance::VoteRecord` (the entries of a proposal's `votes`).
+pub fn vote_record_type() -> TypeTag {
+    TypeTag::Struct(Box::new(struct_tag(WALRUS_PACKAGE, "governance", "VoteRecord", vec![])))
+}
+
+/// `0x2::package::UpgradeTicket`, the hot potato `governance::execute_upgrade` returns.
+pub fn upgrade_ticket_tag() -> StructTag {
+    struct_tag(SUI_FRAMEWORK, "package", "UpgradeTicket", vec![])
+}

@@ -1,11 +1,9 @@
 //! Reading a blob: primary slivers from the nodes in parallel, each verified against the blob
 //! id, then decoded and checked against the commitment (`docs/encoding.md`).
 
-use std::collections::BTreeMap;
-
 use tokio::task::JoinSet;
-use walrus_core::{BlobId, SliverKind, VerifiedRoots, decode};
-use walrus_node::client::{ClientError as NodeClientError, VerifiedPair, VerifiedSliver};
+use walrus_core::{BlobId, CheckedSlivers, VerifiedRoots, decode_checked};
+use walrus_node::client::{CheckedPrimarySlivers, ClientError as NodeClientError, VerifiedPair};
 
 use crate::{ClientError, CommitteeView, NodeFailure, WalrusClient};
 
@@ -21,8 +19,10 @@ impl WalrusClient {
     ///
     /// Slivers are fetched from just enough nodes to decode (`n - 2f` slivers), and only the pair
     /// metadata from the others (the decoder needs `n - f` verified roots), so a read moves about
-    /// the blob's size instead of twice it. A node that fails a sliver request is replaced by
-    /// asking one of the metadata-only nodes for its slivers.
+    /// the blob's size instead of twice it. Each node's slivers are checked against their roots
+    /// as they arrive (on blocking threads, while other nodes' slivers are still in flight), so
+    /// what is left after the last answer is decoding. A node that fails a sliver request is
+    /// replaced by asking one of the metadata-only nodes for its slivers.
     pub async fn read_blob_from(&self, committee: &CommitteeView, blob_id: &BlobId) -> Result<Vec<u8>, ClientError> {
         let config = committee.config;
         let n = config.n();
@@ -55,7 +55,7 @@ impl WalrusClient {
             requests.spawn(async move {
                 let _permit = permits.acquire_owned().await;
                 let answer = if full {
-                    node.client.primary_slivers(&blob_id, &config).await.map(Answer::Slivers)
+                    node.client.checked_primary_slivers(&blob_id, &config).await.map(Answer::Slivers)
                 } else {
                     node.client.primary_pair_metadata(&blob_id, &config).await.map(Answer::Pairs)
                 };
@@ -72,7 +72,7 @@ impl WalrusClient {
         let mut stand_ins = metadata_only.into_iter();
 
         let mut roots: Option<VerifiedRoots> = None;
-        let mut slivers: BTreeMap<usize, Vec<u8>> = BTreeMap::new();
+        let mut slivers: Option<CheckedSlivers<Vec<u8>>> = None;
         let mut failures = Vec::new();
         let mut not_found = 0usize;
         let mut failed_members = std::collections::BTreeSet::new();
@@ -81,7 +81,10 @@ impl WalrusClient {
                 joined.map_err(|e| ClientError::Internal(format!("a read task failed: {e}")))?;
             let node = &committee.nodes[member];
             match result {
-                Ok(Answer::Slivers(verified)) => accept(&mut roots, &mut slivers, verified, &config),
+                Ok(Answer::Slivers(checked)) => {
+                    accept(&mut roots, &mut slivers, checked, &config)
+                        .map_err(|e| ClientError::Internal(format!("merging checked slivers: {e}")))?;
+                }
                 Ok(Answer::Pairs(pairs)) => accept_pairs(&mut roots, pairs, &config),
                 Err(error) => {
                     if failed_members.insert(member) && is_not_found(&error) {
@@ -101,13 +104,14 @@ impl WalrusClient {
                 }
             }
             let have_roots = roots.as_ref().map_or(0, VerifiedRoots::len);
-            if slivers.len() >= need_slivers && have_roots >= need_roots {
+            let have_slivers = slivers.as_ref().map_or(0, CheckedSlivers::len);
+            if have_slivers >= need_slivers && have_roots >= need_roots {
                 // The remaining requests are not needed: dropping the set cancels them.
                 requests.abort_all();
-                let roots = roots.expect("slivers imply roots");
+                let (roots, slivers) = (roots.expect("slivers imply roots"), slivers.expect("counted above"));
                 return self.decode(*blob_id, roots, slivers).await;
             }
-            if requests.is_empty() && slivers.len() < need_slivers {
+            if requests.is_empty() && have_slivers < need_slivers {
                 // Every answer is in, but failed sliver requests outnumbered the stand-ins
                 // launched so far: ask the remaining members that answered metadata only.
                 for next in stand_ins.by_ref().filter(|m| !failed_members.contains(m)) {
@@ -115,12 +119,13 @@ impl WalrusClient {
                 }
             }
         }
-        if slivers.is_empty() && 3 * not_found > 2 * n {
+        let have_slivers = slivers.as_ref().map_or(0, CheckedSlivers::len);
+        if have_slivers == 0 && 3 * not_found > 2 * n {
             return Err(ClientError::BlobNotFound { blob_id: *blob_id });
         }
         Err(ClientError::NotEnoughSlivers {
             blob_id: *blob_id,
-            have: slivers.len(),
+            have: have_slivers,
             need: need_slivers,
             have_roots: roots.as_ref().map_or(0, VerifiedRoots::len),
             need_roots,
@@ -132,12 +137,11 @@ impl WalrusClient {
         &self,
         blob_id: BlobId,
         roots: VerifiedRoots,
-        slivers: BTreeMap<usize, Vec<u8>>,
+        slivers: CheckedSlivers<Vec<u8>>,
     ) -> Result<Vec<u8>, ClientError> {
         let threads = self.limits.coding_threads;
         tokio::task::spawn_blocking(move || {
-            let borrowed: Vec<(usize, &[u8])> = slivers.iter().map(|(i, s)| (*i, s.as_slice())).collect();
-            decode(&roots, SliverKind::Primary, &borrowed, threads)
+            decode_checked(&roots, &slivers, threads)
                 .map(|decoded| decoded.data)
                 .map_err(|e| ClientError::InconsistentBlob { blob_id, reason: e.to_string() })
         })
@@ -148,8 +152,8 @@ impl WalrusClient {
 
 /// What a node answered.
 enum Answer {
-    /// Its primary slivers with their pair metadata.
-    Slivers(Vec<VerifiedSliver>),
+    /// Its primary slivers, checked, with their pair metadata.
+    Slivers(CheckedPrimarySlivers),
     /// Only its pairs' metadata.
     Pairs(Vec<VerifiedPair>),
 }
@@ -164,19 +168,19 @@ fn accept_pairs(roots: &mut Option<VerifiedRoots>, pairs: Vec<VerifiedPair>, con
     }
 }
 
-/// Adds a node's verified slivers and their pair roots.
+/// Adds a node's checked slivers and their pair roots.
 fn accept(
     roots: &mut Option<VerifiedRoots>,
-    slivers: &mut BTreeMap<usize, Vec<u8>>,
-    verified: Vec<VerifiedSliver>,
+    slivers: &mut Option<CheckedSlivers<Vec<u8>>>,
+    checked: CheckedPrimarySlivers,
     config: &walrus_core::EncodingConfig,
-) {
-    for sliver in verified {
-        let roots = roots.get_or_insert_with(|| VerifiedRoots::new(*config, sliver.commitment));
-        // The node client verified the pair against this blob id's commitment already; a second
-        // check here is cheap (one Merkle path) and keeps `VerifiedRoots` honest by construction.
-        if roots.insert(&sliver.pair).is_ok() {
-            slivers.insert(sliver.index, sliver.sliver);
+) -> Result<(), walrus_core::EncodingError> {
+    accept_pairs(roots, checked.pairs, config);
+    match slivers {
+        Some(all) => all.merge(checked.slivers),
+        None => {
+            *slivers = Some(checked.slivers);
+            Ok(())
         }
     }
 }

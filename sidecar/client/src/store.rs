@@ -20,6 +20,12 @@ use walrus_sui::client::{Certificate, ChainObject};
 
 use crate::{ClientError, CommitteeView, NodeFailure, NodeHandle, WalrusClient};
 
+/// How often a store starts its upload over with the new committee when an epoch change came
+/// between reading the committee and certifying (the confirmations name the old epoch, which the
+/// chain no longer accepts). Epochs last far longer than a store, so one retry is nearly always
+/// enough.
+pub const MAX_EPOCH_CHANGE_RETRIES: u32 = 2;
+
 /// How to store a blob.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct StoreOptions {
@@ -233,9 +239,11 @@ impl WalrusClient {
             return Err(ClientError::BlobTooLarge { size_bytes, limit_bytes: self.limits.max_blob_size_bytes });
         }
         let info = self.chain.system_info().await?;
-        let committee = CommitteeView::new(&info, &self.http)?;
+        let mut committee = CommitteeView::new(&info, &self.http)?;
         observer.on_stage(StoreStage::Encoding { size_bytes });
-        let prepared = self.prepare(data, &committee).await?;
+        // Shared, so that an epoch change can re-cut the upload bodies without a copy.
+        let data = Arc::new(data);
+        let prepared = self.prepare(data.clone(), &committee).await?;
         let blob_id = prepared.commitment.blob_id();
         observer.on_stage(StoreStage::Encoded { blob_id, encoded_size_bytes: prepared.encoded_size_bytes });
         let min_end_epoch = info.epoch.saturating_add(options.epochs_ahead);
@@ -261,9 +269,34 @@ impl WalrusClient {
         } else {
             BlobPersistence::Permanent
         };
-        let certificate = self.upload(&committee, blob_id, persistence, prepared.bodies, observer).await?;
-        observer.on_stage(StoreStage::Certifying);
-        self.chain.certify_blob(blob.id(), &certificate).await?;
+        let mut bodies = prepared.bodies;
+        let mut retries = 0;
+        loop {
+            let certified = async {
+                let certificate = self.upload(&committee, blob_id, persistence, bodies.clone(), observer).await?;
+                observer.on_stage(StoreStage::Certifying);
+                self.chain.certify_blob(blob.id(), &certificate).await?;
+                Ok::<(), ClientError>(())
+            }
+            .await;
+            let Err(error) = certified else { break };
+            if retries >= MAX_EPOCH_CHANGE_RETRIES {
+                return Err(error);
+            }
+            let now = self.chain.system_info().await?;
+            if now.epoch == committee.epoch || now.committee.n_shards != info.committee.n_shards {
+                return Err(error);
+            }
+            // The committee changed under the store: the slivers go to the new holders, whose
+            // confirmations are for the new epoch. The registration stays.
+            tracing::info!(
+                "epoch {} began while storing blob {blob_id} ({error}); uploading to its committee",
+                now.epoch
+            );
+            retries += 1;
+            committee = CommitteeView::new(&now, &self.http)?;
+            bodies = self.prepare(data.clone(), &committee).await?.bodies;
+        }
         let certified = self.chain.get_blob(blob.id()).await?;
         observer.on_stage(StoreStage::Done);
         Ok(StoreOutcome::NewlyCreated {
@@ -274,7 +307,7 @@ impl WalrusClient {
     }
 
     /// Encodes on the blocking pool and cuts the slivers into one upload body per node.
-    async fn prepare(&self, data: Vec<u8>, committee: &CommitteeView) -> Result<Prepared, ClientError> {
+    async fn prepare(&self, data: Arc<Vec<u8>>, committee: &CommitteeView) -> Result<Prepared, ClientError> {
         let config = committee.config;
         let threads = self.limits.coding_threads;
         let shard_lists: Vec<Vec<u16>> = committee.nodes.iter().map(|n| n.shards.clone()).collect();
@@ -325,6 +358,7 @@ impl WalrusClient {
         for (node, body) in committee.nodes.iter().zip(bodies) {
             let task = UploadTask {
                 node: node.clone(),
+                epoch: committee.epoch,
                 blob_id,
                 persistence,
                 body,
@@ -412,6 +446,8 @@ fn certificate(
 /// One node's upload with retries.
 struct UploadTask {
     node: NodeHandle,
+    /// The epoch of the committee the body is cut for.
+    epoch: u32,
     blob_id: BlobId,
     persistence: BlobPersistence,
     body: Bytes,
@@ -424,7 +460,13 @@ impl UploadTask {
         let mut delay = self.backoff;
         let mut last_error = String::new();
         for attempt in 1..=self.attempts {
-            match self.node.client.store_slivers(&self.blob_id, &self.persistence, self.body.clone()).await {
+            let body = self.body.clone();
+            match self
+                .node
+                .client
+                .store_slivers_of_epoch(&self.blob_id, &self.persistence, Some(self.epoch), body)
+                .await
+            {
                 Ok(signed) => return Ok(signed),
                 Err(error) if attempt < self.attempts && retryable(&error) => {
                     tracing::debug!(member = self.node.member, attempt, %error, "upload will be retried");

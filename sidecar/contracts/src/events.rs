@@ -343,9 +343,54 @@ pub struct RewardsDistributed {
     pub burned: u64,
 }
 
-/// An event of `walrus::staking`: pools, stake, committee selection and epoch changes. Grouped
-/// apart from the storage events; storage nodes follow `EpochChangeStart` and the sync events
-/// to hand over shards.
+/// `events::ChallengeSeedSet`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChallengeSeedSet {
+    /// The challenged epoch.
+    pub epoch: u32,
+    /// The 32-byte seed.
+    pub seed: Vec<u8>,
+    /// Samples each member answers.
+    pub samples_per_node: u16,
+}
+
+/// `events::StorageAttested`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StorageAttested {
+    /// The challenged epoch.
+    pub epoch: u32,
+    /// The member that verified the proofs.
+    pub attester: ObjectId,
+    /// The member whose proofs verified.
+    pub node_id: ObjectId,
+    /// Shards of all members that attested `node_id` so far.
+    pub attested_shards: u16,
+}
+
+/// `events::ChallengeRewardWithheld`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChallengeRewardWithheld {
+    /// The finished epoch.
+    pub epoch: u32,
+    /// The member that lacked a quorum of attestations.
+    pub node_id: ObjectId,
+    /// Its share, kept in the next epoch's storage fund, in FROST.
+    pub amount: u64,
+}
+
+/// `events::ChallengeParametersSet`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChallengeParametersSet {
+    /// Epoch of the change.
+    pub epoch: u32,
+    /// Samples per member of the challenges issued from now on.
+    pub samples_per_node: u16,
+}
+
+/// An event of `walrus::staking`: pools, stake, committee selection, epoch changes and storage
+/// challenges. Grouped apart from the storage events; storage nodes follow `EpochChangeStart`
+/// and the sync events to hand over shards, and `ChallengeSeedSet` to answer and check
+/// challenges.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum StakingEvent {
     /// `StakingPoolRegistered`.
@@ -366,11 +411,19 @@ pub enum StakingEvent {
     EpochChangeDone(EpochChangeDone),
     /// `RewardsDistributed`.
     RewardsDistributed(RewardsDistributed),
+    /// `ChallengeSeedSet`.
+    ChallengeSeedSet(ChallengeSeedSet),
+    /// `StorageAttested`.
+    StorageAttested(StorageAttested),
+    /// `ChallengeRewardWithheld`.
+    ChallengeRewardWithheld(ChallengeRewardWithheld),
+    /// `ChallengeParametersSet`.
+    ChallengeParametersSet(ChallengeParametersSet),
 }
 
 impl StakingEvent {
     /// Every event name of the group, as `walrus::events` declares them.
-    pub const NAMES: [&'static str; 9] = [
+    pub const NAMES: [&'static str; 13] = [
         "StakingPoolRegistered",
         "StakedWalCreated",
         "WithdrawRequested",
@@ -380,6 +433,10 @@ impl StakingEvent {
         "EpochChangeSync",
         "EpochChangeDone",
         "RewardsDistributed",
+        "ChallengeSeedSet",
+        "StorageAttested",
+        "ChallengeRewardWithheld",
+        "ChallengeParametersSet",
     ];
 
     /// The Move struct name within `walrus::events`.
@@ -394,6 +451,10 @@ impl StakingEvent {
             Self::EpochChangeSync(_) => "EpochChangeSync",
             Self::EpochChangeDone(_) => "EpochChangeDone",
             Self::RewardsDistributed(_) => "RewardsDistributed",
+            Self::ChallengeSeedSet(_) => "ChallengeSeedSet",
+            Self::StorageAttested(_) => "StorageAttested",
+            Self::ChallengeRewardWithheld(_) => "ChallengeRewardWithheld",
+            Self::ChallengeParametersSet(_) => "ChallengeParametersSet",
         }
     }
 
@@ -409,6 +470,10 @@ impl StakingEvent {
             "EpochChangeSync" => bcs::from_bytes(bytes).map(Self::EpochChangeSync),
             "EpochChangeDone" => bcs::from_bytes(bytes).map(Self::EpochChangeDone),
             "RewardsDistributed" => bcs::from_bytes(bytes).map(Self::RewardsDistributed),
+            "ChallengeSeedSet" => bcs::from_bytes(bytes).map(Self::ChallengeSeedSet),
+            "StorageAttested" => bcs::from_bytes(bytes).map(Self::StorageAttested),
+            "ChallengeRewardWithheld" => bcs::from_bytes(bytes).map(Self::ChallengeRewardWithheld),
+            "ChallengeParametersSet" => bcs::from_bytes(bytes).map(Self::ChallengeParametersSet),
             _ => return None,
         })
     }
@@ -424,6 +489,174 @@ impl StakingEvent {
             Self::EpochChangeSync(e) => bcs::to_bytes(e),
             Self::EpochChangeDone(e) => bcs::to_bytes(e),
             Self::RewardsDistributed(e) => bcs::to_bytes(e),
+            Self::ChallengeSeedSet(e) => bcs::to_bytes(e),
+            Self::StorageAttested(e) => bcs::to_bytes(e),
+            Self::ChallengeRewardWithheld(e) => bcs::to_bytes(e),
+            Self::ChallengeParametersSet(e) => bcs::to_bytes(e),
+        }
+    }
+}
+
+/// `events::ProposalCreated`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposalCreated {
+    /// The shared `Proposal`.
+    pub proposal_id: ObjectId,
+    /// Its number (0, 1, ...).
+    pub number: u64,
+    /// Who proposed (and gets the deposit back on quorum).
+    pub proposer: Address,
+    /// 0 parameter change, 1 upgrade, 2 text.
+    pub kind: u8,
+    /// The parameter a change sets (0 for other kinds).
+    pub parameter: u8,
+    /// The value a change sets (0 for other kinds).
+    pub value: u64,
+    /// The digest an upgrade authorises (empty for other kinds).
+    pub digest: Vec<u8>,
+    /// What the proposal is about (the resolution of a text proposal).
+    pub description: String,
+    /// The deposit, in FROST.
+    pub deposit: u64,
+    /// Votes are accepted before this clock time.
+    pub voting_end_ms: u64,
+    /// An approved proposal can be executed from this clock time.
+    pub executable_from_ms: u64,
+    /// WAL active in all pools at creation: the quorum's base.
+    pub total_stake: u64,
+    /// Turnout needed, basis points of `total_stake`.
+    pub quorum_bps: u16,
+    /// Share of yes in yes + no to exceed, basis points.
+    pub approval_threshold_bps: u16,
+}
+
+/// `events::VoteCast`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VoteCast {
+    /// The proposal.
+    pub proposal_id: ObjectId,
+    /// The `StakedWal` that voted.
+    pub staked_wal_id: ObjectId,
+    /// The sender.
+    pub voter: Address,
+    /// 0 yes, 1 no, 2 abstain.
+    pub choice: u8,
+    /// The principal voted with, in FROST.
+    pub weight: u64,
+    /// The replaced choice of a changed vote.
+    pub previous_choice: Option<u8>,
+    /// The replaced weight (0 for a first vote).
+    pub previous_weight: u64,
+    /// Tally of yes after the vote.
+    pub yes_stake: u64,
+    /// Tally of no after the vote.
+    pub no_stake: u64,
+    /// Tally of abstain after the vote.
+    pub abstain_stake: u64,
+}
+
+/// `events::ProposalExecuted`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposalExecuted {
+    /// The proposal.
+    pub proposal_id: ObjectId,
+    /// 0 parameter change, 1 upgrade, 2 text.
+    pub kind: u8,
+    /// The parameter set (0 for other kinds).
+    pub parameter: u8,
+    /// The value set (0 for other kinds).
+    pub value: u64,
+    /// The digest authorised (empty for other kinds).
+    pub digest: Vec<u8>,
+    /// Clock time of the execution.
+    pub timestamp_ms: u64,
+}
+
+/// `events::UpgradeCommitted`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpgradeCommitted {
+    /// The new package id.
+    pub package_id: ObjectId,
+    /// The cap's version after the upgrade.
+    pub version: u64,
+}
+
+/// `events::DepositReturned`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DepositReturned {
+    /// The proposal.
+    pub proposal_id: ObjectId,
+    /// Who got it back.
+    pub proposer: Address,
+    /// In FROST.
+    pub amount: u64,
+}
+
+/// `events::DepositBurned`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DepositBurned {
+    /// The proposal.
+    pub proposal_id: ObjectId,
+    /// Set aside to burn, in FROST.
+    pub amount: u64,
+}
+
+/// An event of `walrus::governance`: proposals, votes, executions and deposits. Storage nodes
+/// ignore them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GovernanceEvent {
+    /// `ProposalCreated`.
+    ProposalCreated(ProposalCreated),
+    /// `VoteCast`.
+    VoteCast(VoteCast),
+    /// `ProposalExecuted`.
+    ProposalExecuted(ProposalExecuted),
+    /// `UpgradeCommitted`.
+    UpgradeCommitted(UpgradeCommitted),
+    /// `DepositReturned`.
+    DepositReturned(DepositReturned),
+    /// `DepositBurned`.
+    DepositBurned(DepositBurned),
+}
+
+impl GovernanceEvent {
+    /// Every event name of the group, as `walrus::events` declares them.
+    pub const NAMES: [&'static str; 6] =
+        ["ProposalCreated", "VoteCast", "ProposalExecuted", "UpgradeCommitted", "DepositReturned", "DepositBurned"];
+
+    /// The Move struct name within `walrus::events`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::ProposalCreated(_) => "ProposalCreated",
+            Self::VoteCast(_) => "VoteCast",
+            Self::ProposalExecuted(_) => "ProposalExecuted",
+            Self::UpgradeCommitted(_) => "UpgradeCommitted",
+            Self::DepositReturned(_) => "DepositReturned",
+            Self::DepositBurned(_) => "DepositBurned",
+        }
+    }
+
+    /// Decodes the BCS contents of the event named `name`; `None` for a name outside the group.
+    pub fn from_bcs(name: &str, bytes: &[u8]) -> Option<Result<Self, bcs::Error>> {
+        Some(match name {
+            "ProposalCreated" => bcs::from_bytes(bytes).map(Self::ProposalCreated),
+            "VoteCast" => bcs::from_bytes(bytes).map(Self::VoteCast),
+            "ProposalExecuted" => bcs::from_bytes(bytes).map(Self::ProposalExecuted),
+            "UpgradeCommitted" => bcs::from_bytes(bytes).map(Self::UpgradeCommitted),
+            "DepositReturned" => bcs::from_bytes(bytes).map(Self::DepositReturned),
+            "DepositBurned" => bcs::from_bytes(bytes).map(Self::DepositBurned),
+            _ => return None,
+        })
+    }
+
+    fn bcs(&self) -> Result<Vec<u8>, bcs::Error> {
+        match self {
+            Self::ProposalCreated(e) => bcs::to_bytes(e),
+            Self::VoteCast(e) => bcs::to_bytes(e),
+            Self::ProposalExecuted(e) => bcs::to_bytes(e),
+            Self::UpgradeCommitted(e) => bcs::to_bytes(e),
+            Self::DepositReturned(e) => bcs::to_bytes(e),
+            Self::DepositBurned(e) => bcs::to_bytes(e),
         }
     }
 }
@@ -445,6 +678,8 @@ pub enum Event {
     AccessPolicy(AccessPolicyEvent),
     /// One of the `walrus::staking` events.
     Staking(StakingEvent),
+    /// One of the `walrus::governance` events.
+    Governance(GovernanceEvent),
 }
 
 impl Event {
@@ -458,6 +693,7 @@ impl Event {
             Self::EpochAdvanced(_) => "EpochAdvanced",
             Self::AccessPolicy(e) => e.name(),
             Self::Staking(e) => e.name(),
+            Self::Governance(e) => e.name(),
         }
     }
 
@@ -471,6 +707,7 @@ impl Event {
             Self::EpochAdvanced(e) => bcs::to_bytes(e),
             Self::AccessPolicy(e) => e.bcs(),
             Self::Staking(e) => e.bcs(),
+            Self::Governance(e) => e.bcs(),
         };
         bytes.expect("event structs always serialize")
     }

@@ -218,6 +218,109 @@ impl Clock {
     }
 }
 
+/// `0x2::versioned::Versioned`: `{ id: UID, version: u64 }` (the state it versions is a dynamic
+/// field of `id`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Versioned {
+    /// The id the versioned state hangs off.
+    pub id: ObjectId,
+    /// The state's version.
+    pub version: u64,
+}
+
+/// `0x2::random::Random`: `{ id: UID, inner: Versioned }`, the shared object at `0x8`. Move
+/// functions take it as `&Random` only, and only non-public `entry` functions may take it.
+///
+/// On Sui the randomness beacon's latest output (`RandomInner.random_bytes`) is a dynamic field
+/// of `inner`, updated by the validators every round. The local chain has no beacon: it supplies
+/// each transaction's bytes itself ([`Random::for_transaction`], derived from the transaction
+/// digest), which makes them predictable to the sender. Local only; a real network uses Sui's
+/// beacon.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Random {
+    /// Always `0x8`.
+    pub id: ObjectId,
+    /// The versioned state's handle.
+    pub inner: Versioned,
+    /// The randomness of the current transaction (not part of the BCS bytes).
+    #[serde(skip)]
+    pub random_bytes: [u8; 32],
+}
+
+/// Domain separation of the local chain's per-transaction randomness.
+const LOCAL_RANDOMNESS_DOMAIN: &[u8] = b"walrus-local-chain-randomness";
+
+impl Random {
+    /// The object id of `Random`, `0x8`.
+    pub const ID: ObjectId = ObjectId({
+        let mut id = [0u8; 32];
+        id[31] = 8;
+        id
+    });
+
+    /// The object as genesis creates it (state version 1), with no randomness yet.
+    pub fn new(versioned_id: ObjectId) -> Self {
+        Self { id: Self::ID, inner: Versioned { id: versioned_id, version: 1 }, random_bytes: [0; 32] }
+    }
+
+    /// The object as the transaction with digest `tx_digest` sees it: its randomness is
+    /// `Blake2b-256("walrus-local-chain-randomness" || tx_digest)`. Local chain only.
+    pub fn for_transaction(mut self, tx_digest: [u8; 32]) -> Self {
+        let mut hasher = Blake2b::<U32>::new();
+        hasher.update(LOCAL_RANDOMNESS_DOMAIN);
+        hasher.update(tx_digest);
+        self.random_bytes = hasher.finalize().into();
+        self
+    }
+
+    /// `random::new_generator`: a generator unique to this call, seeded from the transaction's
+    /// randomness and a fresh object address (as on Sui, which uses HMAC-SHA3-256 where the
+    /// local chain uses Blake2b-256).
+    pub fn new_generator(&self, ctx: &mut TxContext) -> RandomGenerator {
+        let address = ctx.fresh_id();
+        let mut hasher = Blake2b::<U32>::new();
+        hasher.update(self.random_bytes);
+        hasher.update(address.0);
+        RandomGenerator { seed: hasher.finalize().into(), counter: 0, buffer: Vec::new() }
+    }
+}
+
+/// `0x2::random::RandomGenerator`: 32-byte blocks `H(seed || counter)`, consumed as Sui does.
+#[derive(Clone, Debug)]
+pub struct RandomGenerator {
+    seed: [u8; 32],
+    counter: u16,
+    buffer: Vec<u8>,
+}
+
+impl RandomGenerator {
+    fn derive_next_block(&mut self) -> [u8; 32] {
+        // Sui aborts on the overflow of its u16 counter (more than 2 MiB from one generator).
+        self.counter = self.counter.checked_add(1).expect("at most u16::MAX blocks per generator, as on Sui");
+        let mut hasher = Blake2b::<U32>::new();
+        hasher.update(self.seed);
+        hasher.update(self.counter.to_le_bytes());
+        hasher.finalize().into()
+    }
+
+    /// `random::generate_bytes`: whole blocks first, the rest from the back of a buffered block.
+    pub fn generate_bytes(&mut self, num_of_bytes: u16) -> Vec<u8> {
+        let mut result = Vec::with_capacity(usize::from(num_of_bytes));
+        for _ in 0..num_of_bytes / 32 {
+            result.extend_from_slice(&self.derive_next_block());
+        }
+        let remaining = usize::from(num_of_bytes) - result.len();
+        if self.buffer.len() < remaining {
+            let block = self.derive_next_block();
+            self.buffer.extend_from_slice(&block);
+        }
+        for _ in 0..remaining {
+            result.push(self.buffer.pop().expect("the buffer holds the remaining bytes"));
+        }
+        result
+    }
+}
+
 /// Sui's `TxContext` for one transaction: the sender, the digest new object ids derive from, and
 /// what the transaction produced (events, shared and transferred objects).
 #[derive(Debug)]

@@ -6,6 +6,7 @@ use crate::{
     access_policy::{AccessPolicy, AccessPolicyAdminCap},
     blob::Blob,
     framework::{Coin, ObjectId},
+    governance::{Governance, GovernanceInitCap, Proposal},
     shared_blob::SharedBlob,
     staked_wal::StakedWal,
     staking::Staking,
@@ -46,6 +47,12 @@ pub enum Object {
     StakedWal(StakedWal),
     /// `storage_node::StorageNodeCap`.
     StorageNodeCap(StorageNodeCap),
+    /// `governance::Governance` (holds the walrus package's `UpgradeCap`).
+    Governance(Governance),
+    /// `governance::GovernanceInitCap`.
+    GovernanceInitCap(GovernanceInitCap),
+    /// `governance::Proposal`.
+    Proposal(Proposal),
 }
 
 impl Object {
@@ -66,6 +73,9 @@ impl Object {
             Self::Staking(o) => o.id,
             Self::StakedWal(o) => o.id,
             Self::StorageNodeCap(o) => o.id,
+            Self::Governance(o) => o.id,
+            Self::GovernanceInitCap(o) => o.id,
+            Self::Proposal(o) => o.id,
         }
     }
 
@@ -86,6 +96,9 @@ impl Object {
             Self::Staking(_) => "walrus::staking::Staking",
             Self::StakedWal(_) => "walrus::staked_wal::StakedWal",
             Self::StorageNodeCap(_) => "walrus::storage_node::StorageNodeCap",
+            Self::Governance(_) => "walrus::governance::Governance",
+            Self::GovernanceInitCap(_) => "walrus::governance::GovernanceInitCap",
+            Self::Proposal(_) => "walrus::governance::Proposal",
         }
     }
 
@@ -106,6 +119,9 @@ impl Object {
             Self::Staking(o) => bcs::to_bytes(o),
             Self::StakedWal(o) => bcs::to_bytes(o),
             Self::StorageNodeCap(o) => bcs::to_bytes(o),
+            Self::Governance(o) => bcs::to_bytes(o),
+            Self::GovernanceInitCap(o) => bcs::to_bytes(o),
+            Self::Proposal(o) => bcs::to_bytes(o),
         };
         bytes.expect("object structs always serialize")
     }

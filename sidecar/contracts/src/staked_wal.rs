@@ -1,5 +1,7 @@
 //! `walrus::staked_wal`: WAL staked with one pool, as an owned object. The principal stays in
-//! the object; the pool keeps the accounting.
+//! the object; the pool keeps the accounting. A governance vote locks the object (a dynamic
+//! field `b"vote_lock"` holding the time the lock lasts until): no split, no join into another
+//! object, no withdrawal until `governance::release_vote_lock` removes it.
 
 use serde::{Deserialize, Serialize};
 
@@ -15,6 +17,11 @@ pub const E_INVALID_SPLIT_AMOUNT: AbortCode = AbortCode::new(MODULE, "EInvalidSp
 pub const E_INCOMPATIBLE_STAKED_WAL: AbortCode = AbortCode::new(MODULE, "EIncompatibleStakedWal", 1);
 /// The object is not withdrawing.
 pub const E_NOT_WITHDRAWING: AbortCode = AbortCode::new(MODULE, "ENotWithdrawing", 2);
+/// The object voted on a proposal whose voting is open: no split, join into another, withdrawal.
+pub const E_LOCKED_BY_VOTE: AbortCode = AbortCode::new(MODULE, "ELockedByVote", 3);
+
+/// The key of the vote lock's dynamic field: `b"vote_lock"` (a `vector<u8>`).
+pub const VOTE_LOCK_KEY: &[u8] = b"vote_lock";
 
 /// The smallest stake a `StakedWal` holds: 1 WAL, in FROST.
 pub const MIN_STAKE_FROST: u64 = 1_000_000_000;
@@ -46,12 +53,45 @@ pub struct StakedWal {
     pub activation_epoch: u32,
     /// Staked or withdrawing.
     pub state: StakedWalState,
+    /// The dynamic field `b"vote_lock" -> u64`: until when (clock ms) a governance vote locks
+    /// the object (not part of the BCS bytes; the chain stores it as a child object).
+    #[serde(skip)]
+    pub vote_locked_until_ms: Option<u64>,
 }
 
 impl StakedWal {
     /// `mint` (package-only).
     pub fn mint(node_id: ObjectId, principal: Balance, activation_epoch: u32, ctx: &mut TxContext) -> Self {
-        Self { id: ctx.fresh_id(), node_id, principal, activation_epoch, state: StakedWalState::Staked }
+        Self {
+            id: ctx.fresh_id(),
+            node_id,
+            principal,
+            activation_epoch,
+            state: StakedWalState::Staked,
+            vote_locked_until_ms: None,
+        }
+    }
+
+    /// `into_balance` (package-only): destroys the object and returns its principal; aborts with
+    /// `ELockedByVote` while a vote locks it.
+    pub fn into_balance(self) -> MoveResult<Balance> {
+        ensure(!self.is_vote_locked(), E_LOCKED_BY_VOTE)?;
+        Ok(self.principal)
+    }
+
+    /// `is_vote_locked`.
+    pub fn is_vote_locked(&self) -> bool {
+        self.vote_locked_until_ms.is_some()
+    }
+
+    /// `lock_for_vote` (package-only): locks until at least `until_ms`.
+    pub fn lock_for_vote(&mut self, until_ms: u64) {
+        self.vote_locked_until_ms = Some(self.vote_locked_until_ms.map_or(until_ms, |locked| locked.max(until_ms)));
+    }
+
+    /// `unlock_vote` (package-only): removes the lock, returning the time it lasted until.
+    pub fn unlock_vote(&mut self) -> Option<u64> {
+        self.vote_locked_until_ms.take()
     }
 
     /// `set_withdrawing` (package-only).
@@ -62,6 +102,7 @@ impl StakedWal {
     /// `split`: `amount` of the principal into a new object; a withdrawing object's tokens split
     /// in proportion, rounded down for the new part.
     pub fn split(&mut self, amount: u64, ctx: &mut TxContext) -> MoveResult<StakedWal> {
+        ensure(!self.is_vote_locked(), E_LOCKED_BY_VOTE)?;
         let principal = self.principal.value;
         ensure(
             amount >= MIN_STAKE_FROST && amount <= principal && principal - amount >= MIN_STAKE_FROST,
@@ -83,10 +124,12 @@ impl StakedWal {
             principal: self.principal.split(amount)?,
             activation_epoch: self.activation_epoch,
             state,
+            vote_locked_until_ms: None,
         })
     }
 
-    /// `join`: same pool, activation epoch and state (withdraw epoch); tokens add up.
+    /// `join`: same pool, activation epoch and state (withdraw epoch); tokens add up; `other`
+    /// must not be locked by a vote.
     pub fn join(&mut self, other: StakedWal) -> MoveResult<()> {
         let same_state = match (self.state, other.state) {
             (StakedWalState::Staked, StakedWalState::Staked) => true,
@@ -100,15 +143,17 @@ impl StakedWal {
             self.node_id == other.node_id && self.activation_epoch == other.activation_epoch && same_state,
             E_INCOMPATIBLE_STAKED_WAL,
         )?;
+        let other_state = other.state;
+        let principal = other.into_balance()?;
         if let (
             StakedWalState::Withdrawing { withdraw_epoch, pool_token_amount },
             StakedWalState::Withdrawing { pool_token_amount: other_tokens, .. },
-        ) = (self.state, other.state)
+        ) = (self.state, other_state)
         {
             self.state =
                 StakedWalState::Withdrawing { withdraw_epoch, pool_token_amount: pool_token_amount + other_tokens };
         }
-        self.principal.join(other.principal);
+        self.principal.join(principal);
         Ok(())
     }
 

@@ -5,10 +5,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     abort::{AbortCode, MoveResult, ensure},
-    framework::{Address, Balance, Clock, Coin, ObjectId, TxContext},
+    framework::{Address, Balance, Clock, Coin, ObjectId, Random, TxContext},
     objects::Object,
     staked_wal::StakedWal,
     staking_inner::StakingInnerV1,
+    storage_challenge::SEED_BYTES,
     storage_node::StorageNodeCap,
     system::{AdminCap, System},
     wal::ProtectedTreasury,
@@ -171,6 +172,47 @@ impl Staking {
         self.inner_mut()?.epoch_sync_done(cap, epoch, clock, ctx)
     }
 
+    /// `set_challenge_seed` (an `entry` function): draws the seed from `random` (which the local
+    /// chain loads with the transaction's randomness).
+    pub fn set_challenge_seed(&mut self, random: &Random, ctx: &mut TxContext) -> MoveResult<()> {
+        let inner = self.inner_mut()?;
+        let mut generator = random.new_generator(ctx);
+        let seed = generator.generate_bytes(SEED_BYTES as u16);
+        inner.set_challenge_seed(seed, ctx)
+    }
+
+    /// `attest_storage`.
+    pub fn attest_storage(
+        &mut self,
+        cap: &StorageNodeCap,
+        epoch: u32,
+        node_ids: &[ObjectId],
+        ctx: &mut TxContext,
+    ) -> MoveResult<()> {
+        self.inner_mut()?.attest_storage(cap, epoch, node_ids, ctx)
+    }
+
+    /// `set_challenge_parameters` (package-only: `governance` calls it).
+    pub fn set_challenge_parameters(&mut self, samples_per_node: u16, ctx: &mut TxContext) -> MoveResult<()> {
+        self.inner_mut()?.set_challenge_parameters(samples_per_node, ctx)
+    }
+
+    /// `challenge_samples_per_node`.
+    pub fn challenge_samples_per_node(&self) -> MoveResult<u16> {
+        Ok(self.inner()?.challenges.samples_per_node)
+    }
+
+    /// `challenge_seed`.
+    pub fn challenge_seed(&self) -> MoveResult<Option<Vec<u8>>> {
+        Ok(self.inner()?.challenges.seed())
+    }
+
+    /// `challenge_attested_shards`.
+    pub fn challenge_attested_shards(&self, node_id: &ObjectId) -> MoveResult<u16> {
+        let inner = self.inner()?;
+        Ok(inner.committee.index_of(node_id).map_or(0, |index| inner.challenges.attested_shards(index)))
+    }
+
     /// `burn_pending_rewards`.
     pub fn burn_pending_rewards(&mut self, treasury: &mut ProtectedTreasury, ctx: &mut TxContext) -> MoveResult<()> {
         let pending: Balance = self.inner_mut()?.take_burn_pending();
@@ -181,5 +223,36 @@ impl Staking {
     /// `epoch`.
     pub fn epoch(&self) -> MoveResult<u32> {
         Ok(self.inner()?.epoch)
+    }
+
+    /// `set_epoch_duration_ms` (package-only: governance).
+    pub fn set_epoch_duration_ms(&mut self, epoch_duration_ms: u64) -> MoveResult<()> {
+        self.inner_mut()?.set_epoch_duration_ms(epoch_duration_ms)
+    }
+
+    /// `set_max_committee_size` (package-only: governance).
+    pub fn set_max_committee_size(&mut self, max_committee_size: u16) -> MoveResult<()> {
+        self.inner_mut()?.set_max_committee_size(max_committee_size)
+    }
+
+    /// `set_burn_bps` (package-only: governance).
+    pub fn set_burn_bps(&mut self, burn_bps: u16) -> MoveResult<()> {
+        self.inner_mut()?.set_burn_bps(burn_bps)
+    }
+
+    /// `set_min_stake_frost` (package-only: governance).
+    pub fn set_min_stake_frost(&mut self, min_stake_frost: u64) -> MoveResult<()> {
+        self.inner_mut()?.set_min_stake_frost(min_stake_frost)
+    }
+
+    /// `add_burn_pending` (package-only: governance deposits that missed their quorum).
+    pub fn add_burn_pending(&mut self, to_burn: Balance) -> MoveResult<()> {
+        self.inner_mut()?.add_burn_pending(to_burn);
+        Ok(())
+    }
+
+    /// `total_active_stake`.
+    pub fn total_active_stake(&self) -> MoveResult<u64> {
+        Ok(self.inner()?.total_active_stake())
     }
 }

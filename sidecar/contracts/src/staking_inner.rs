@@ -9,14 +9,15 @@ use crate::{
     bls_aggregate::{Committee, G1Element, MAX_NETWORK_ADDRESS_BYTES},
     committee,
     events::{
-        EpochChangeDone, EpochChangeStart, EpochChangeSync, EpochParametersSelected, Event, RewardsDistributed,
-        StakeWithdrawn, StakedWalCreated, StakingEvent, StakingPoolRegistered, WithdrawRequested,
+        ChallengeRewardWithheld, EpochChangeDone, EpochChangeStart, EpochChangeSync, EpochParametersSelected, Event,
+        RewardsDistributed, StakeWithdrawn, StakedWalCreated, StakingEvent, StakingPoolRegistered, WithdrawRequested,
     },
     framework::{Address, Balance, Clock, DYNAMIC_FIELD_E_FIELD_DOES_NOT_EXIST, ObjectId, Table, TxContext},
     messages,
     objects::Object,
     staked_wal::{MIN_STAKE_FROST, StakedWal},
     staking_pool::{MAX_BPS, StakingPool},
+    storage_challenge::{DEFAULT_SAMPLES_PER_NODE, StorageChallenges},
     storage_node::StorageNodeCap,
     system::System,
 };
@@ -108,8 +109,12 @@ pub struct StakingInnerV1 {
     pub pools: Table<ObjectId, StakingPool>,
     /// Pool ids in registration order.
     pub pool_ids: Vec<ObjectId>,
-    /// Rewards set aside to burn.
+    /// Rewards (and missed-quorum governance deposits) set aside to burn.
     pub burn_pending: Balance,
+    /// The smallest stake `stake_with_pool` accepts, in FROST (governance).
+    pub min_stake_frost: u64,
+    /// The storage challenge of the current epoch and its parameters.
+    pub challenges: StorageChallenges,
 }
 
 fn emit(ctx: &mut TxContext, event: StakingEvent) {
@@ -163,6 +168,8 @@ impl StakingInnerV1 {
             pools: Table::new(ctx),
             pool_ids: Vec::new(),
             burn_pending: Balance::default(),
+            min_stake_frost: MIN_STAKE_FROST,
+            challenges: StorageChallenges::new(DEFAULT_SAMPLES_PER_NODE, epoch)?,
         };
         for ((member, operator), amount) in genesis_committee.members.iter().zip(operators).zip(stake_amounts) {
             let node_id = member.node_id;
@@ -266,7 +273,7 @@ impl StakingInnerV1 {
     ) -> MoveResult<StakedWal> {
         ensure(self.pools.contains(&node_id), E_UNKNOWN_NODE)?;
         let amount = to_stake.value;
-        ensure(amount >= MIN_STAKE_FROST, E_STAKE_TOO_SMALL)?;
+        ensure(amount >= self.min_stake_frost, E_STAKE_TOO_SMALL)?;
         let epoch = self.epoch;
         let activation_epoch = self.next_change_epoch();
         self.pool_mut(&node_id)?.stake(amount, activation_epoch);
@@ -323,13 +330,14 @@ impl StakingInnerV1 {
             self.pool_mut(&node_id)?.withdraw_rewards(principal, tokens, withdraw_epoch)?
         };
         let rewards_value = rewards.value;
-        let mut withdrawn = staked.principal;
+        let staked_id = staked.id;
+        let mut withdrawn = staked.into_balance()?;
         withdrawn.join(rewards);
         emit(
             ctx,
             StakingEvent::StakeWithdrawn(StakeWithdrawn {
                 epoch,
-                staked_wal_id: staked.id,
+                staked_wal_id: staked_id,
                 node_id,
                 principal,
                 rewards: rewards_value,
@@ -440,7 +448,10 @@ impl StakingInnerV1 {
             ctx,
         )?;
         let rewards = system.withdraw_rewards()?;
-        self.distribute_rewards(rewards, ctx)?;
+        // The shares of members that failed the storage challenge stay in the storage fund: the
+        // account of the epoch starting now.
+        let withheld = self.distribute_rewards(rewards, ctx)?;
+        system.add_to_current_epoch_funds(withheld)?;
         let new_epoch = self.epoch + 1;
         for node_id in self.pool_ids.clone() {
             self.pool_mut(&node_id)?.advance_epoch(new_epoch);
@@ -449,6 +460,7 @@ impl StakingInnerV1 {
         self.committee = next_committee;
         self.synced_nodes.clear();
         self.synced_shards = 0;
+        self.challenges.start_epoch(new_epoch);
         self.epoch_state = EpochState::EpochChangeSync;
         self.epoch_start_ms = clock.timestamp_ms();
         emit(ctx, StakingEvent::EpochChangeStart(EpochChangeStart { epoch: new_epoch }));
@@ -480,9 +492,69 @@ impl StakingInnerV1 {
         Ok(())
     }
 
+    /// `set_challenge_seed`.
+    pub fn set_challenge_seed(&mut self, seed: Vec<u8>, ctx: &mut TxContext) -> MoveResult<()> {
+        ensure(self.epoch_state != EpochState::EpochChangeSync, E_WRONG_EPOCH_STATE)?;
+        self.challenges.set_seed(&self.committee, seed, ctx)
+    }
+
+    /// `attest_storage`.
+    pub fn attest_storage(
+        &mut self,
+        cap: &StorageNodeCap,
+        epoch: u32,
+        node_ids: &[ObjectId],
+        ctx: &mut TxContext,
+    ) -> MoveResult<()> {
+        self.challenges.attest(&self.committee, cap.node_id, epoch, node_ids, ctx)
+    }
+
+    /// `set_challenge_parameters`.
+    pub fn set_challenge_parameters(&mut self, samples_per_node: u16, ctx: &mut TxContext) -> MoveResult<()> {
+        self.challenges.set_parameters(samples_per_node, ctx)
+    }
+
     /// `take_burn_pending`.
     pub fn take_burn_pending(&mut self) -> Balance {
         self.burn_pending.withdraw_all()
+    }
+
+    /// `add_burn_pending` (governance deposits that missed their quorum).
+    pub fn add_burn_pending(&mut self, to_burn: Balance) {
+        self.burn_pending.join(to_burn);
+    }
+
+    /// `set_epoch_duration_ms` (governance).
+    pub fn set_epoch_duration_ms(&mut self, epoch_duration_ms: u64) -> MoveResult<()> {
+        ensure(epoch_duration_ms > 0, E_INVALID_PARAMETERS)?;
+        self.epoch_duration_ms = epoch_duration_ms;
+        Ok(())
+    }
+
+    /// `set_max_committee_size` (governance).
+    pub fn set_max_committee_size(&mut self, max_committee_size: u16) -> MoveResult<()> {
+        ensure(max_committee_size > 0, E_INVALID_PARAMETERS)?;
+        self.max_committee_size = max_committee_size;
+        Ok(())
+    }
+
+    /// `set_burn_bps` (governance).
+    pub fn set_burn_bps(&mut self, burn_bps: u16) -> MoveResult<()> {
+        ensure(u64::from(burn_bps) <= MAX_BPS, E_INVALID_PARAMETERS)?;
+        self.burn_bps = burn_bps;
+        Ok(())
+    }
+
+    /// `set_min_stake_frost` (governance).
+    pub fn set_min_stake_frost(&mut self, min_stake_frost: u64) -> MoveResult<()> {
+        ensure(min_stake_frost >= MIN_STAKE_FROST, E_INVALID_PARAMETERS)?;
+        self.min_stake_frost = min_stake_frost;
+        Ok(())
+    }
+
+    /// `total_active_stake`: the WAL active in all pools in the current epoch.
+    pub fn total_active_stake(&self) -> u64 {
+        self.pool_ids.iter().filter_map(|id| self.pools.get(id)).map(|pool| pool.active_wal).sum()
     }
 
     /// The epoch from which stake added or withdrawn now counts.
@@ -515,7 +587,9 @@ impl StakingInnerV1 {
         })
     }
 
-    fn distribute_rewards(&mut self, mut rewards: Balance, ctx: &mut TxContext) -> MoveResult<()> {
+    /// Pays out the finished epoch; returns the shares of the members that failed the storage
+    /// challenge.
+    fn distribute_rewards(&mut self, mut rewards: Balance, ctx: &mut TxContext) -> MoveResult<Balance> {
         let total = rewards.value;
         let burned = (u128::from(total) * u128::from(self.burn_bps) / u128::from(MAX_BPS)) as u64;
         let set_aside = rewards.split(burned)?;
@@ -531,12 +605,19 @@ impl StakingInnerV1 {
         let paid: u64 = shares.iter().sum();
         shares[0] += distributable as u64 - paid;
         let members: Vec<ObjectId> = self.committee.members.iter().map(|m| m.node_id).collect();
-        for (node_id, share) in members.iter().zip(shares) {
+        let mut withheld = Balance::default();
+        for (index, (node_id, share)) in members.iter().zip(shares).enumerate() {
             let part = rewards.split(share)?;
-            self.pool_mut(node_id)?.distribute(part);
+            if self.challenges.passed(&self.committee, index) {
+                self.pool_mut(node_id)?.distribute(part);
+            } else {
+                let event = ChallengeRewardWithheld { epoch: self.epoch, node_id: *node_id, amount: part.value };
+                emit(ctx, StakingEvent::ChallengeRewardWithheld(event));
+                withheld.join(part);
+            }
         }
-        debug_assert_eq!(rewards.value, 0, "every FROST is paid out");
+        debug_assert_eq!(rewards.value, 0, "every FROST is paid out or withheld");
         emit(ctx, StakingEvent::RewardsDistributed(RewardsDistributed { epoch: self.epoch, rewards: total, burned }));
-        Ok(())
+        Ok(withheld)
     }
 }

@@ -62,6 +62,22 @@ impl FutureAccounting {
         Ok(&mut self.accounts[slot])
     }
 
+    /// `grow`: covers `length` epochs from the current one, the current epoch's account first,
+    /// new empty accounts after the last one; a no-op if the accounts already cover `length`.
+    pub fn grow(&mut self, length: u32) {
+        let old_length = self.accounts.len();
+        if length as usize <= old_length {
+            return;
+        }
+        self.accounts.rotate_left(self.head as usize);
+        self.head = 0;
+        let mut next_epoch = self.accounts[old_length - 1].epoch + 1;
+        while self.accounts.len() < length as usize {
+            self.accounts.push(EpochAccount { epoch: next_epoch, used_capacity: 0, funds: Balance::default() });
+            next_epoch += 1;
+        }
+    }
+
     /// `advance`: releases the current epoch's funds and recycles its slot.
     pub fn advance(&mut self) -> Balance {
         let length = self.accounts.len() as u64;

@@ -212,6 +212,16 @@ impl System {
         Ok(self.inner_mut()?.withdraw_rewards())
     }
 
+    /// `add_to_current_epoch_funds` (package-only, for `staking`).
+    pub fn add_to_current_epoch_funds(&mut self, funds: Balance) -> MoveResult<()> {
+        self.inner_mut()?.add_to_current_epoch_funds(funds)
+    }
+
+    /// `set_max_epochs_ahead` (package-only, for `governance`).
+    pub fn set_max_epochs_ahead(&mut self, max_epochs_ahead: u32) -> MoveResult<()> {
+        self.inner_mut()?.set_max_epochs_ahead(max_epochs_ahead)
+    }
+
     /// `set_staking_object_id` (package-only, for `staking::create`).
     pub fn set_staking_object_id(&mut self, staking_object_id: ObjectId) -> MoveResult<()> {
         self.inner_mut()?.staking_object_id = Some(staking_object_id);

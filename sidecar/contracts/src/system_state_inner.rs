@@ -28,13 +28,15 @@ pub const E_BLOB_ID_INVALIDATED: AbortCode = AbortCode::new(MODULE, "EBlobIdInva
 pub const E_WRONG_MESSAGE_EPOCH: AbortCode = AbortCode::new(MODULE, "EWrongMessageEpoch", 4);
 /// Committee shards do not sum to `n_shards`.
 pub const E_SHARD_COUNT_MISMATCH: AbortCode = AbortCode::new(MODULE, "EShardCountMismatch", 5);
-/// `max_epochs_ahead` is 0.
+/// `max_epochs_ahead` is 0 (or, set by governance, above [`MAX_EPOCHS_AHEAD_LIMIT`]).
 pub const E_INVALID_MAX_EPOCHS_AHEAD: AbortCode = AbortCode::new(MODULE, "EInvalidMaxEpochsAhead", 6);
 
 /// The first epoch of a new system.
 pub const GENESIS_EPOCH: u32 = 1;
 /// Prices are per MiB of encoded size, rounded up.
 pub const BYTES_PER_UNIT_SIZE: u64 = 1 << 20;
+/// The largest `max_epochs_ahead` governance may set (bounds the accounts ring buffer).
+pub const MAX_EPOCHS_AHEAD_LIMIT: u32 = 1000;
 
 /// `SystemStateInnerV1`, field order as in Move.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -246,6 +248,20 @@ impl SystemStateInnerV1 {
     /// `withdraw_rewards`.
     pub fn withdraw_rewards(&mut self) -> Balance {
         self.rewards.withdraw_all()
+    }
+
+    /// `set_max_epochs_ahead` (governance): grows the accounts if needed, never shrinks them.
+    pub fn set_max_epochs_ahead(&mut self, max_epochs_ahead: u32) -> MoveResult<()> {
+        ensure(max_epochs_ahead > 0 && max_epochs_ahead <= MAX_EPOCHS_AHEAD_LIMIT, E_INVALID_MAX_EPOCHS_AHEAD)?;
+        self.future_accounting.grow(max_epochs_ahead);
+        self.max_epochs_ahead = max_epochs_ahead;
+        Ok(())
+    }
+
+    /// `add_to_current_epoch_funds`: the funds join the current epoch's account.
+    pub fn add_to_current_epoch_funds(&mut self, funds: Balance) -> MoveResult<()> {
+        self.future_accounting.account_mut(0)?.funds.join(funds);
+        Ok(())
     }
 
     /// `used_capacity_size`: encoded bytes sold for the current epoch.

@@ -37,38 +37,125 @@ pub fn decode(
     slivers: &[(usize, &[u8])],
     threads: usize,
 ) -> Result<DecodedBlob, EncodingError> {
+    let checked = CheckedSlivers::check(roots, kind, slivers.iter().copied(), threads)?;
+    decode_checked(roots, &checked, threads)
+}
+
+/// Slivers of one kind of one blob, each checked against its committed root: the part of
+/// decoding that hashes every supplied sliver. A reader can check each node's slivers as they
+/// arrive, overlapping that work with the network, then [`decode_checked`] the union.
+/// `B` is the sliver's byte container (borrowed or owned).
+#[derive(Debug)]
+pub struct CheckedSlivers<B> {
+    commitment: crate::metadata::BlobCommitment,
+    kind: SliverKind,
+    /// The slivers that match their roots, by index.
+    good: BTreeMap<usize, B>,
+    /// Indices of supplied slivers that did not match their committed roots.
+    rejected: Vec<usize>,
+}
+
+impl<B: AsRef<[u8]>> CheckedSlivers<B> {
+    /// Checks `slivers` of `kind` against `roots`; slivers whose root `roots` lacks are left out.
+    ///
+    /// # Errors
+    ///
+    /// An index out of range or given twice, or a sliver of the wrong length.
+    pub fn check(
+        roots: &VerifiedRoots,
+        kind: SliverKind,
+        slivers: impl IntoIterator<Item = (usize, B)>,
+        threads: usize,
+    ) -> Result<Self, EncodingError> {
+        let config = *roots.config();
+        let layout = config.layout(roots.commitment().unencoded_size_bytes)?;
+        let n = config.n();
+        let mut seen = BTreeSet::new();
+        let mut checkable = Vec::new();
+        for (index, sliver) in slivers {
+            if index >= n {
+                return Err(EncodingError::IndexOutOfRange { what: kind.name(), index, count: n });
+            }
+            if !seen.insert(index) {
+                return Err(EncodingError::DuplicateIndex { what: kind.name(), index });
+            }
+            check_sliver_length(&layout, kind, sliver.as_ref())?;
+            if committed_root(roots, kind, index).is_some() {
+                checkable.push((index, sliver));
+            }
+        }
+        let data: Vec<&[u8]> = checkable.iter().map(|(_, s)| s.as_ref()).collect();
+        let computed = sliver_roots(&layout, kind, &data, threads)?;
+        let mut checked = Self { commitment: *roots.commitment(), kind, good: BTreeMap::new(), rejected: Vec::new() };
+        for ((index, sliver), root) in checkable.into_iter().zip(&computed) {
+            if committed_root(roots, kind, index) == Some(root) {
+                checked.good.insert(index, sliver);
+            } else {
+                checked.rejected.push(index);
+            }
+        }
+        Ok(checked)
+    }
+
+    /// Adds the slivers checked in `other` (of the same blob and kind); an index already
+    /// present keeps its first sliver (both matched the same root, so they are equal).
+    ///
+    /// # Errors
+    ///
+    /// `other` is for another blob or the other kind.
+    pub fn merge(&mut self, other: Self) -> Result<(), EncodingError> {
+        if other.commitment != self.commitment || other.kind != self.kind {
+            return Err(EncodingError::CheckedForAnotherBlob {
+                actual: format!("{} slivers of blob {}", other.kind.name(), other.commitment.blob_id()),
+                expected: format!("{} slivers of blob {}", self.kind.name(), self.commitment.blob_id()),
+            });
+        }
+        for (index, sliver) in other.good {
+            self.good.entry(index).or_insert(sliver);
+        }
+        self.rejected.extend(other.rejected);
+        Ok(())
+    }
+
+    /// How many slivers matched their roots.
+    pub fn len(&self) -> usize {
+        self.good.len()
+    }
+
+    /// True when no sliver matched.
+    pub fn is_empty(&self) -> bool {
+        self.good.is_empty()
+    }
+
+    /// Indices of slivers that did not match their roots.
+    pub fn rejected(&self) -> &[usize] {
+        &self.rejected
+    }
+}
+
+/// Decodes the blob from slivers checked with [`CheckedSlivers::check`] against (a subset of)
+/// `roots`. Needs `n - 2f` primary or `n - f` secondary checked slivers, and roots for at least
+/// `n - f` sliver pairs in all.
+///
+/// # Errors
+///
+/// Too few slivers or roots; slivers checked for another blob; an inconsistently encoded blob.
+pub fn decode_checked<B: AsRef<[u8]>>(
+    roots: &VerifiedRoots,
+    checked: &CheckedSlivers<B>,
+    threads: usize,
+) -> Result<DecodedBlob, EncodingError> {
+    if checked.commitment != *roots.commitment() {
+        return Err(EncodingError::CheckedForAnotherBlob {
+            actual: format!("{} slivers of blob {}", checked.kind.name(), checked.commitment.blob_id()),
+            expected: format!("{} slivers of blob {}", checked.kind.name(), roots.commitment().blob_id()),
+        });
+    }
     let config = *roots.config();
     let layout = config.layout(roots.commitment().unencoded_size_bytes)?;
-    let n = config.n();
-    let mut seen = BTreeSet::new();
-    for (index, sliver) in slivers {
-        if *index >= n {
-            return Err(EncodingError::IndexOutOfRange { what: kind.name(), index: *index, count: n });
-        }
-        if !seen.insert(*index) {
-            return Err(EncodingError::DuplicateIndex { what: kind.name(), index: *index });
-        }
-        check_sliver_length(&layout, kind, sliver)?;
-    }
-    let committed = |index: usize| match kind {
-        SliverKind::Primary => roots.primary_root(index),
-        SliverKind::Secondary => roots.secondary_root(index),
-    };
-
-    // Check every sliver whose root is known; set aside the rest.
-    let checkable: Vec<(usize, &[u8])> = slivers.iter().copied().filter(|(i, _)| committed(*i).is_some()).collect();
-    let data: Vec<&[u8]> = checkable.iter().map(|(_, s)| *s).collect();
-    let computed = sliver_roots(&layout, kind, &data, threads)?;
-    let mut good = Vec::new();
-    let mut rejected = Vec::new();
-    for ((index, sliver), root) in checkable.iter().zip(&computed) {
-        if committed(*index) == Some(root) {
-            good.push((*index, *sliver));
-        } else {
-            rejected.push(*index);
-        }
-    }
-    good.sort_by_key(|(i, _)| *i);
+    let kind = checked.kind;
+    // Sorted by index, as the map is.
+    let good: Vec<(usize, &[u8])> = checked.good.iter().map(|(i, s)| (*i, s.as_ref())).collect();
     let code = match kind {
         SliverKind::Primary => Code::column(&config),
         SliverKind::Secondary => Code::row(&config),
@@ -92,7 +179,15 @@ pub fn decode(
 
     let mut data = source;
     data.truncate(usize::try_from(layout.unencoded_size_bytes()).expect("checked against MAX blob size"));
-    Ok(DecodedBlob { data, rejected })
+    Ok(DecodedBlob { data, rejected: checked.rejected.clone() })
+}
+
+/// The committed root of sliver `index` of `kind`, if known.
+fn committed_root(roots: &VerifiedRoots, kind: SliverKind, index: usize) -> Option<&crate::merkle::Digest> {
+    match kind {
+        SliverKind::Primary => roots.primary_root(index),
+        SliverKind::Secondary => roots.secondary_root(index),
+    }
 }
 
 /// The `n - 2f` source rows, concatenated, from `n - 2f` verified primary slivers.

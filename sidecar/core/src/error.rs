@@ -93,6 +93,14 @@ pub enum EncodingError {
         /// The expected value.
         expected: u64,
     },
+    /// Slivers checked for one blob (or kind) were combined with another's.
+    #[error("slivers checked as {actual} were used as {expected}: check and decode the slivers of one blob and kind")]
+    CheckedForAnotherBlob {
+        /// The blob id and sliver kind they were checked for.
+        actual: String,
+        /// The blob id and sliver kind they were used for.
+        expected: String,
+    },
     /// The decoded blob does not match the commitment: the writer encoded it inconsistently.
     #[error(
         "the decoded blob does not match the committed sliver roots: the blob was encoded inconsistently and is invalid"

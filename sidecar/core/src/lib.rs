@@ -22,6 +22,7 @@
 pub mod bench;
 pub mod blob_id;
 mod buffer;
+pub mod challenge;
 mod code;
 pub mod config;
 pub mod decoder;
@@ -38,7 +39,7 @@ pub mod sliver;
 
 pub use blob_id::BlobId;
 pub use config::{BlobLayout, ENCODING_TYPE_RED_STUFF, EncodingConfig};
-pub use decoder::{DecodedBlob, decode};
+pub use decoder::{CheckedSlivers, DecodedBlob, decode, decode_checked};
 pub use encoder::{EncodedBlob, encode};
 pub use error::EncodingError;
 pub use metadata::{BlobCommitment, BlobMetadata, SliverPairMetadata, SliverPairRoots, VerifiedRoots};

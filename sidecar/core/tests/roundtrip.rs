@@ -197,3 +197,46 @@ fn bad_inputs_give_typed_errors() {
     // Blob too large for the configuration.
     assert!(matches!(config.layout(config.max_blob_size_bytes() + 1), Err(EncodingError::BlobTooLarge { .. })));
 }
+
+/// Slivers checked node by node as they arrive, then merged and decoded, give the blob; a
+/// corrupt sliver is set aside at its check; slivers checked for another blob are refused.
+#[test]
+fn slivers_checked_in_parts_decode_like_all_at_once() {
+    use walrus_core::{CheckedSlivers, decode_checked};
+    let config = EncodingConfig::new(10).unwrap();
+    let data = blob(100_000, 5);
+    let encoded = encode(&config, &data, 1).unwrap();
+    let roots = VerifiedRoots::from_metadata(config, encoded.metadata()).unwrap();
+    let mut corrupt = encoded.primary_sliver(6).to_vec();
+    corrupt[3] ^= 1;
+    // Three "nodes": owned buffers, as a reader receives them.
+    let parts: [Vec<(usize, Vec<u8>)>; 3] = [
+        vec![(9, encoded.primary_sliver(9).to_vec()), (6, corrupt)],
+        vec![(2, encoded.primary_sliver(2).to_vec()), (5, encoded.primary_sliver(5).to_vec())],
+        vec![(7, encoded.primary_sliver(7).to_vec()), (2, encoded.primary_sliver(2).to_vec())],
+    ];
+    let mut checked: Option<CheckedSlivers<Vec<u8>>> = None;
+    for part in parts {
+        let part = CheckedSlivers::check(&roots, SliverKind::Primary, part, 1).unwrap();
+        match &mut checked {
+            Some(all) => all.merge(part).unwrap(),
+            None => checked = Some(part),
+        }
+    }
+    let checked = checked.unwrap();
+    assert_eq!((checked.len(), checked.rejected()), (4, &[6][..]), "9, 2, 5, 7 match; 6 is corrupt");
+    let decoded = decode_checked(&roots, &checked, 1).unwrap();
+    assert_eq!(decoded.data, data);
+    assert_eq!(decoded.rejected, [6]);
+
+    // Another blob's roots or checked slivers do not mix with these.
+    let other = encode(&config, b"another blob", 1).unwrap();
+    let other_roots = VerifiedRoots::from_metadata(config, other.metadata()).unwrap();
+    assert!(matches!(
+        decode_checked(&other_roots, &checked, 1).unwrap_err(),
+        EncodingError::CheckedForAnotherBlob { .. }
+    ));
+    let mut mine = CheckedSlivers::check(&roots, SliverKind::Primary, [(0, encoded.primary_sliver(0))], 1).unwrap();
+    let theirs = CheckedSlivers::check(&other_roots, SliverKind::Primary, [(0, other.primary_sliver(0))], 1).unwrap();
+    assert!(matches!(mine.merge(theirs).unwrap_err(), EncodingError::CheckedForAnotherBlob { .. }));
+}

@@ -19,5 +19,5 @@
 mod manifest;
 mod network;
 
-pub use manifest::{LocalOptions, Manifest, ManifestNode};
+pub use manifest::{DEFAULT_EPOCH_DURATION_MS, LocalOptions, MIN_EPOCH_DURATION_MS, Manifest, ManifestNode};
 pub use network::{LocalError, LocalNetwork, deployment_of};

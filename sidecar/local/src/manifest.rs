@@ -14,10 +14,16 @@ use crate::LocalError;
 /// The manifest's file name in the data directory.
 pub const MANIFEST_FILE: &str = "network.json";
 /// The manifest format version. Bumped whenever a network written by an older `walrus` cannot be
-/// resumed (version 2: the chain's genesis has staking pools and a Clock).
-pub const MANIFEST_VERSION: u32 = 2;
+/// resumed (version 2: the chain's genesis has staking pools and a Clock; version 3: it has
+/// the Governance object, and the staking state a minimum stake).
+pub const MANIFEST_VERSION: u32 = 3;
 /// Most storage nodes a local network runs (all in one process).
 pub const MAX_NODES: usize = 64;
+/// The epoch length of a new local network unless chosen: an hour, as the chain's default.
+pub const DEFAULT_EPOCH_DURATION_MS: u64 = walrus_chain::genesis::DEFAULT_EPOCH_DURATION_MS;
+/// The shortest epoch a local network accepts: every epoch change moves through voting, the
+/// change itself and the nodes' sync, each a few transactions.
+pub const MIN_EPOCH_DURATION_MS: u64 = 1_000;
 
 /// How to start a new local network. Ignored (except `data_dir`) when the data directory holds
 /// one already.
@@ -38,6 +44,9 @@ pub struct LocalOptions {
     pub node_base_port: u16,
     /// Port of the publisher/aggregator (0: any free port).
     pub daemon_port: u16,
+    /// Length of an epoch in milliseconds (the genesis `epoch_duration_ms`): the nodes call
+    /// `voting_end` after half of it and `initiate_epoch_change` after all of it.
+    pub epoch_duration_ms: u64,
 }
 
 /// The defaults of `walrus local`: Sui's usual local ports for the chain (9000) and faucet
@@ -53,6 +62,7 @@ impl LocalOptions {
             faucet_port: 9123,
             node_base_port: 9101,
             daemon_port: 31415,
+            epoch_duration_ms: DEFAULT_EPOCH_DURATION_MS,
         }
     }
 
@@ -66,6 +76,7 @@ impl LocalOptions {
             faucet_port: 0,
             node_base_port: 0,
             daemon_port: 0,
+            epoch_duration_ms: DEFAULT_EPOCH_DURATION_MS,
         }
     }
 
@@ -75,6 +86,12 @@ impl LocalOptions {
             return Err(LocalError::Options(format!(
                 "--nodes must be between 1 and {MAX_NODES}, not {}",
                 self.n_nodes
+            )));
+        }
+        if self.epoch_duration_ms < MIN_EPOCH_DURATION_MS {
+            return Err(LocalError::Options(format!(
+                "--epoch-duration must be at least {MIN_EPOCH_DURATION_MS} ms (nodes need time to hand shards over), not {} ms",
+                self.epoch_duration_ms
             )));
         }
         if !(4..=4096).contains(&n_shards) {

@@ -20,7 +20,7 @@ use walrus_node::{
     config::{generate_account_key, generate_protocol_key, load_account_key},
 };
 use walrus_sui::{
-    AccountKey, ClientConfig, Deployment, Keystore, Profile,
+    AccountKey, ClientConfig, Deployment, Keystore, Profile, SharedObjectRef,
     client::{ClientOptions, WalrusChainClient},
 };
 
@@ -161,26 +161,7 @@ impl LocalNetwork {
 
         let mut nodes = Vec::with_capacity(manifest.nodes.len());
         for (index, (node, listener)) in manifest.nodes.iter().zip(node_listeners).enumerate() {
-            let dir = node_dir(&data_dir, index);
-            let config = NodeConfig {
-                node_id: ObjectId(node.node_id.into_inner()),
-                data_dir: dir.join("db"),
-                api_listen_address: node.api_address,
-                protocol_key_path: dir.join("protocol.key"),
-                account_key_path: dir.join("account.key"),
-                chain_rpc_url: rpc_url.clone(),
-                deployment: Some(deployment.into()),
-                limits: NodeLimits::default(),
-            };
-            config.save(dir.join("node.yaml")).map_err(|e| component("a node's configuration")(&e))?;
-            let account_key = load_account_key(&config.account_key_path).map_err(|e| component("a node's key")(&e))?;
-            let chain_client = WalrusChainClient::new(&rpc_url, account_key, deployment, ClientOptions::default())
-                .map_err(|e| component("a node's chain client")(&e))?;
-            let handle =
-                StorageNode::start_with_listener(config, Arc::new(SuiChainSource::new(chain_client)), listener)
-                    .await
-                    .map_err(|e| component("a storage node")(&e))?;
-            nodes.push(handle);
+            nodes.push(start_node(&data_dir, index, node, &rpc_url, deployment, listener).await?);
         }
 
         let publisher_key = load_key(&data_dir.join("publisher/sui.keystore"), manifest.publisher)?;
@@ -270,6 +251,27 @@ impl LocalNetwork {
         Some(address)
     }
 
+    /// Restarts storage node `index` of the manifest (stops it, then starts it again from its
+    /// data directory on the same address), as after a crash or an upgrade.
+    pub async fn restart_node(&mut self, index: usize) -> Result<(), LocalError> {
+        let node = self
+            .manifest
+            .nodes
+            .get(index)
+            .cloned()
+            .ok_or_else(|| LocalError::Options(format!("the network has no storage node {index}")))?;
+        let node_id = ObjectId(node.node_id.into_inner());
+        let position = self.nodes.iter().position(|handle| handle.node_id() == node_id).ok_or_else(|| {
+            LocalError::Options(format!("storage node {index} was stopped; restart the network to start it"))
+        })?;
+        let old = self.nodes.remove(position);
+        old.shutdown().await;
+        let listener = bind(node.api_address).await?;
+        let handle = start_node(&self.data_dir, index, &node, &self.rpc_url(), self.deployment, listener).await?;
+        self.nodes.insert(position, handle);
+        Ok(())
+    }
+
     /// Stops everything, in the reverse order of starting.
     pub async fn shutdown(mut self) {
         if let Some(daemon) = self.daemon.take() {
@@ -295,7 +297,41 @@ pub fn deployment_of(chain: &LocalChain) -> Deployment {
         walrus_package: info.walrus_package,
         system_object: info.system_object,
         system_initial_shared_version: info.system_initial_shared_version,
+        governance: Some(SharedObjectRef {
+            id: info.governance_object,
+            initial_shared_version: info.governance_initial_shared_version,
+        }),
     }
+}
+
+/// Writes storage node `index`'s configuration and starts it on `listener`, following the chain
+/// with its own account (which signs its epoch-change and sync transactions).
+async fn start_node(
+    data_dir: &Path,
+    index: usize,
+    node: &ManifestNode,
+    rpc_url: &str,
+    deployment: Deployment,
+    listener: TcpListener,
+) -> Result<NodeHandle, LocalError> {
+    let dir = node_dir(data_dir, index);
+    let config = NodeConfig {
+        node_id: ObjectId(node.node_id.into_inner()),
+        data_dir: dir.join("db"),
+        api_listen_address: node.api_address,
+        protocol_key_path: dir.join("protocol.key"),
+        account_key_path: dir.join("account.key"),
+        chain_rpc_url: rpc_url.to_string(),
+        deployment: Some(deployment.into()),
+        limits: NodeLimits::default(),
+    };
+    config.save(dir.join("node.yaml")).map_err(|e| component("a node's configuration")(&e))?;
+    let account_key = load_account_key(&config.account_key_path).map_err(|e| component("a node's key")(&e))?;
+    let chain_client = WalrusChainClient::new(rpc_url, account_key, deployment, ClientOptions::default())
+        .map_err(|e| component("a node's chain client")(&e))?;
+    StorageNode::start_with_listener(config, Arc::new(SuiChainSource::new(chain_client)), listener)
+        .await
+        .map_err(|e| component("a storage node")(&e))
 }
 
 fn node_dir(data_dir: &Path, index: usize) -> PathBuf {
@@ -354,7 +390,8 @@ async fn create(options: &LocalOptions) -> Result<(Manifest, Vec<TcpListener>), 
         write_price_per_unit_size: WRITE_PRICE_FROST,
         total_capacity_size: CAPACITY_BYTES,
         max_epochs_ahead: MAX_EPOCHS_AHEAD,
-        epoch_duration_ms: walrus_chain::genesis::DEFAULT_EPOCH_DURATION_MS,
+        epoch_duration_ms: options.epoch_duration_ms,
+        governance: Default::default(),
     };
     let manifest = Manifest {
         version: MANIFEST_VERSION,

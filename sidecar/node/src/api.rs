@@ -46,6 +46,8 @@ pub const BODY_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 const METRICS_CHAIN_TIMEOUT: Duration = Duration::from_secs(2);
 /// The content type of BCS bodies.
 pub const BCS_CONTENT_TYPE: &str = "application/octet-stream";
+/// The largest `POST /v1/shards/{shard}/pairs` body: the ULEB128 count and 32 bytes per blob id.
+pub const MAX_SHARD_PAIRS_BODY_BYTES: usize = 8 + 32 * crate::handover::MAX_SHARD_PAIRS_PER_REQUEST;
 
 /// An API error: status, stable code, message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -124,7 +126,9 @@ pub fn router(ctx: Arc<NodeContext>) -> Router {
         .route("/v1/blobs/{blob_id}/recovery/{pair_index}/{kind}", get(recovery_of_pair))
         .route("/v1/blobs/{blob_id}/inconsistency", get(stored_inconsistency))
         .route("/v1/blobs/{blob_id}/status", get(status))
+        .route("/v1/challenges/{epoch}", get(crate::challenge::serve_answer))
         .route("/v1/inconsistency", post(inconsistency).layer(DefaultBodyLimit::max(MAX_INCONSISTENCY_BODY_BYTES)))
+        .route("/v1/shards/{shard}/pairs", post(shard_pairs).layer(DefaultBodyLimit::max(MAX_SHARD_PAIRS_BODY_BYTES)))
         .route_layer(middleware::from_fn_with_state(ctx.clone(), track))
         .with_state(ctx);
     routes
@@ -262,19 +266,67 @@ fn sign_confirmation(ctx: &NodeContext, epoch: u32, blob_id: BlobId, persistence
     SignedMessage { epoch, signature, message }
 }
 
+/// The optional `epoch` query parameter of an upload: the epoch of the committee the uploader
+/// cut the body for.
+#[derive(Debug, Default, Deserialize)]
+struct UploadEpochQuery {
+    epoch: Option<u32>,
+}
+
+/// The committee for an upload cut for `uploader_epoch`: if the uploader has seen a later epoch
+/// than this node (its event follower has not applied the change yet), the committee is read
+/// from the chain again; a node still behind answers `committee_unknown` (retried), and an
+/// uploader behind the node `wrong_epoch` (its body is cut for the previous holders).
+async fn committee_for_upload(
+    ctx: &Arc<NodeContext>,
+    uploader_epoch: Option<u32>,
+) -> ApiResult<(CommitteeView, EncodingConfig)> {
+    let (mut view, mut config) = committee(ctx)?;
+    let Some(wanted) = uploader_epoch else { return Ok((view, config)) };
+    if wanted > view.epoch() {
+        if let Err(e) = ctx.refresh_committee().await {
+            tracing::debug!("cannot refresh the committee for an upload of epoch {wanted}: {e}");
+        }
+        (view, config) = committee(ctx)?;
+    }
+    if wanted > view.epoch() {
+        return Err(ApiError::unavailable(
+            "committee_unknown",
+            format!("this node is at epoch {}, the upload is for epoch {wanted}; retry shortly", view.epoch()),
+        ));
+    }
+    if wanted < view.epoch() {
+        return Err(ApiError::conflict(
+            "wrong_epoch",
+            format!(
+                "the upload is cut for epoch {wanted}'s committee, but epoch {} began; read the committee again",
+                view.epoch()
+            ),
+        ));
+    }
+    Ok((view, config))
+}
+
 /// `PUT /v1/blobs/{blob_id}/slivers`: verify and store every pair of the node's shards, then
 /// answer with a signed confirmation.
 async fn upload(
     State(ctx): Ctx,
     Path(blob_id): Path<String>,
     Query(query): Query<PersistenceQuery>,
+    Query(uploader): Query<UploadEpochQuery>,
     request: Request,
 ) -> ApiResult<Response> {
     let blob_id = parse_blob_id(&blob_id)?;
     let persistence = parse_persistence(&query)?;
+    let (view, _) = committee_for_upload(&ctx, uploader.epoch).await?;
+    // Refuse early what no registration can make right.
+    own_pairs(&view)?;
+    let state = wait_for_registration(&ctx, blob_id, &persistence, view.epoch()).await?;
+    // The follower may have applied an epoch change while the registration was awaited (it
+    // refreshes the committee before applying later events): take the shards of the epoch now
+    // current, which is the committee the uploader read.
     let (view, config) = committee(&ctx)?;
     let pairs = own_pairs(&view)?;
-    let state = wait_for_registration(&ctx, blob_id, &persistence, view.epoch()).await?;
     let size = state
         .unencoded_size_bytes
         .ok_or_else(|| ApiError::conflict("blob_not_registered", "the blob's registration (and size) is unknown"))?;
@@ -392,7 +444,9 @@ async fn stored_pairs(ctx: &Arc<NodeContext>, blob_id: BlobId, view: &CommitteeV
         ));
     }
     let storage = ctx.storage.clone();
-    let shards = view.own_shards();
+    // Lost shards are served until they are dropped: their new holders fetch them, readers of
+    // the previous committee still ask.
+    let shards = ctx.served_shards(view);
     blocking(move || -> Result<Vec<u16>, StorageError> {
         let mut out = Vec::new();
         for p in shards {
@@ -430,7 +484,8 @@ async fn confirmation(
             format!("blob {blob_id} has no live {} registration", persistence_name(&persistence)),
         ));
     }
-    let stored = stored_pairs(&ctx, blob_id, &view).await?;
+    let stored: Vec<u16> =
+        stored_pairs(&ctx, blob_id, &view).await?.into_iter().filter(|p| pairs.contains(p)).collect();
     if stored != pairs {
         return Err(ApiError::not_found(
             "blob_not_stored",
@@ -654,6 +709,71 @@ async fn stored_inconsistency(State(ctx): Ctx, Path(blob_id): Path<String>) -> A
         )
     })?;
     Ok(bcs_response(&InconsistencyRequest { blob_id, commitment: stored.commitment, proof: stored.proof }))
+}
+
+/// `POST /v1/shards/{shard}/pairs`: the stored pairs of `shard` of the requested blobs, for the
+/// node taking the shard over (`docs/node.md` §8), bounded in count and size.
+async fn shard_pairs(State(ctx): Ctx, Path(shard): Path<u16>, body: Bytes) -> ApiResult<Response> {
+    use crate::{
+        handover::{MAX_SHARD_PAIRS_PER_REQUEST, MAX_SHARD_PAIRS_RESPONSE_BYTES},
+        wire::{ShardPair, ShardPairsRequest, ShardPairsResponse},
+    };
+    ctx.metrics.bytes_in.fetch_add(body.len() as u64, Ordering::Relaxed);
+    let request: ShardPairsRequest = bcs::from_bytes(&body)
+        .map_err(|e| ApiError::bad_request("invalid_body", format!("the body is not a BCS ShardPairsRequest: {e}")))?;
+    if request.blob_ids.len() > MAX_SHARD_PAIRS_PER_REQUEST {
+        return Err(ApiError::bad_request(
+            "invalid_body",
+            format!(
+                "{} blob ids requested; ask for at most {MAX_SHARD_PAIRS_PER_REQUEST} per request",
+                request.blob_ids.len()
+            ),
+        ));
+    }
+    let (view, config) = committee(&ctx)?;
+    if usize::from(shard) >= config.n() {
+        return Err(ApiError::bad_request(
+            "wrong_shard",
+            format!("shard {shard} does not exist: the system has {} shards", config.n()),
+        ));
+    }
+    if !ctx.served_shards(&view).contains(&shard) {
+        return Err(ApiError::not_found(
+            "shard_not_held",
+            format!("this node does not hold shard {shard} (any more); ask its holder or recover the slivers"),
+        ));
+    }
+    let epoch = view.epoch();
+    let storage = ctx.storage.clone();
+    let response = blocking(move || -> Result<ShardPairsResponse, StorageError> {
+        let mut pairs = Vec::new();
+        let mut bytes = 0usize;
+        let mut examined = 0u32;
+        for blob_id in request.blob_ids {
+            if bytes >= MAX_SHARD_PAIRS_RESPONSE_BYTES {
+                break;
+            }
+            examined += 1;
+            if !storage.blob_state(&blob_id)?.is_some_and(|s| s.is_live(epoch)) {
+                continue;
+            }
+            let (Some(commitment), Some(pair)) = (storage.commitment(&blob_id)?, storage.pair(&blob_id, shard)?) else {
+                continue;
+            };
+            bytes += pair.primary.len() + pair.secondary.len();
+            pairs.push(ShardPair {
+                blob_id,
+                commitment,
+                pair: pair.metadata,
+                primary: pair.primary,
+                secondary: pair.secondary,
+            });
+        }
+        Ok(ShardPairsResponse { pairs, examined })
+    })
+    .await??;
+    ctx.metrics.handover_pairs_served.fetch_add(response.pairs.len() as u64, Ordering::Relaxed);
+    Ok(bcs_response(&response))
 }
 
 /// `GET /v1/blobs/{blob_id}/status`.

@@ -1,6 +1,7 @@
 //! What the node needs from the chain, as a narrow object-safe trait: the current epoch and
 //! committee, the `walrus::events` stream from a persisted cursor on, the latest checkpoint (for
-//! the lag metric), and submitting an invalid-blob certificate.
+//! the lag metric), and submitting an invalid-blob certificate; for the epoch clock and the shard
+//! handover, the staking state with the chain's time and the three epoch-change calls.
 //!
 //! The gRPC chain client (`walrus-sui`) implements [`ChainSource`] for real deployments;
 //! [`memory::InMemoryChain`] implements it for tests and local experiments.
@@ -13,7 +14,7 @@ use std::fmt;
 use async_trait::async_trait;
 use futures::stream::BoxStream;
 use serde::{Deserialize, Serialize};
-use walrus_contracts::{bls_aggregate::Committee, events::Event};
+use walrus_contracts::{ObjectId, bls_aggregate::Committee, events::Event, staking_inner::EpochState};
 
 /// The position of an event in the chain: checkpoint sequence number, index of the transaction
 /// within the checkpoint, index of the event within the transaction. Ordered as the chain
@@ -62,6 +63,61 @@ pub enum ChainError {
     },
 }
 
+/// Where the epoch change stands, with the chain's time: what the epoch driver decides on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EpochSchedule {
+    /// The staking epoch.
+    pub epoch: u32,
+    /// Where its epoch change is.
+    pub state: EpochState,
+    /// Clock time the epoch started, in milliseconds.
+    pub epoch_start_ms: u64,
+    /// Epoch length in milliseconds.
+    pub epoch_duration_ms: u64,
+    /// The chain's time now as best known (its `Clock`, never behind the wall clock), in
+    /// milliseconds.
+    pub chain_time_ms: u64,
+    /// The epoch's committee.
+    pub committee: Committee,
+}
+
+impl EpochSchedule {
+    /// When `voting_end` becomes allowed, in clock milliseconds.
+    pub fn voting_end_ms(&self) -> u64 {
+        self.epoch_start_ms.saturating_add(self.epoch_duration_ms / 2)
+    }
+
+    /// When `initiate_epoch_change` becomes allowed, in clock milliseconds.
+    pub fn epoch_end_ms(&self) -> u64 {
+        self.epoch_start_ms.saturating_add(self.epoch_duration_ms)
+    }
+}
+
+/// What an epoch-change call did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EpochCall {
+    /// The transaction executed.
+    Executed,
+    /// The chain refused it because it is not (or no longer) due: already done by another node,
+    /// too early, or another epoch. Nothing to retry.
+    NotDue {
+        /// The abort, for the log.
+        reason: String,
+    },
+}
+
+/// The storage challenge the chain issued in its current epoch (`docs/node.md`, "Storage
+/// challenges").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IssuedChallenge {
+    /// The challenged epoch.
+    pub epoch: u32,
+    /// The 32-byte seed.
+    pub seed: Vec<u8>,
+    /// Samples each member answers.
+    pub samples_per_node: u16,
+}
+
 /// Events with their cursors, in chain order.
 pub type EventStream = BoxStream<'static, Result<(EventCursor, Event), ChainError>>;
 
@@ -87,4 +143,52 @@ pub trait ChainSource: Send + Sync + 'static {
         signers_bitmap: &[u8],
         message: &[u8],
     ) -> Result<(), ChainError>;
+
+    /// The staking epoch, its state and timing, and the chain's time; `None` when this chain has
+    /// no epoch clock for the node to drive (epochs are advanced some other way, as in tests).
+    async fn epoch_schedule(&self) -> Result<Option<EpochSchedule>, ChainError> {
+        Ok(None)
+    }
+
+    /// Submits `staking::voting_end`: selects the next epoch's committee.
+    async fn voting_end(&self) -> Result<EpochCall, ChainError> {
+        Err(ChainError::Rejected { reason: "this chain has no epoch clock: voting_end is not available".into() })
+    }
+
+    /// Submits `staking::initiate_epoch_change`: starts the next epoch.
+    async fn initiate_epoch_change(&self) -> Result<EpochCall, ChainError> {
+        Err(ChainError::Rejected {
+            reason: "this chain has no epoch clock: initiate_epoch_change is not available".into(),
+        })
+    }
+
+    /// Submits `staking::epoch_sync_done` for the node `node_id` (with the `StorageNodeCap` its
+    /// account owns): the node holds every shard of its own in `epoch`.
+    async fn epoch_sync_done(&self, node_id: &ObjectId, epoch: u32) -> Result<EpochCall, ChainError>;
+
+    /// Submits `staking::set_challenge_seed`: draws the current epoch's storage-challenge seed.
+    /// `NotDue` when the chain refuses it as not needed now (already drawn, the committee still
+    /// syncing, challenges switched off).
+    async fn set_challenge_seed(&self) -> Result<EpochCall, ChainError> {
+        Err(ChainError::Rejected { reason: "this chain issues no storage challenges".into() })
+    }
+
+    /// Submits `staking::attest_storage` for the node `node_id` (with the `StorageNodeCap` its
+    /// account owns): `node_ids` answered the storage challenge of `epoch` with valid proofs.
+    /// `NotDue` when the chain refuses it because `epoch` is over.
+    async fn attest_storage(
+        &self,
+        node_id: &ObjectId,
+        epoch: u32,
+        node_ids: &[ObjectId],
+    ) -> Result<EpochCall, ChainError> {
+        let _ = (node_id, epoch, node_ids);
+        Err(ChainError::Rejected { reason: "this chain issues no storage challenges".into() })
+    }
+
+    /// The storage challenge of the chain's current epoch, if one was issued (for a node that
+    /// missed the `ChallengeSeedSet` event, e.g. across a restart).
+    async fn issued_challenge(&self) -> Result<Option<IssuedChallenge>, ChainError> {
+        Ok(None)
+    }
 }

@@ -6,15 +6,18 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 use walrus_core::{
-    BlobCommitment, BlobId, EncodingConfig, EncodingError, InconsistencyProof, RecoverySymbol, SliverKind,
-    SliverPairMetadata,
+    BlobCommitment, BlobId, CheckedSlivers, EncodingConfig, EncodingError, InconsistencyProof, RecoverySymbol,
+    SliverKind, SliverPairMetadata, VerifiedRoots,
     messages::{BlobPersistence, SIGNATURE_BYTES},
     sliver::verify_sliver,
 };
 
-use crate::wire::{
-    BlobStatusResponse, ErrorBody, HealthResponse, InconsistencyRequest, PersistenceQuery, PrimarySliversResponse,
-    SignedMessage, SignedMessageJson, SliverResponse,
+use crate::{
+    storage::PairData,
+    wire::{
+        BlobStatusResponse, ErrorBody, HealthResponse, InconsistencyRequest, PersistenceQuery, PrimarySliversResponse,
+        ShardPairsRequest, ShardPairsResponse, SignedMessage, SignedMessageJson, SliverResponse,
+    },
 };
 
 /// Time to establish a connection.
@@ -98,6 +101,15 @@ pub struct VerifiedSliver {
     pub sliver: Vec<u8>,
 }
 
+/// A node's primary slivers of one blob, each checked against its pair's root, with the pairs.
+#[derive(Debug)]
+pub struct CheckedPrimarySlivers {
+    /// The pairs' metadata, verified against the blob id.
+    pub pairs: Vec<VerifiedPair>,
+    /// The slivers, checked against those pairs' primary roots.
+    pub slivers: CheckedSlivers<Vec<u8>>,
+}
+
 /// A sliver pair's metadata, verified against a blob id.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VerifiedPair {
@@ -105,6 +117,18 @@ pub struct VerifiedPair {
     pub commitment: BlobCommitment,
     /// The pair's metadata.
     pub pair: SliverPairMetadata,
+}
+
+/// Pairs of one shard fetched from a node, each verified against its blob id.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FetchedShardPairs {
+    /// The verified pairs with their blobs' commitments, in request order.
+    pub verified: Vec<(BlobId, BlobCommitment, PairData)>,
+    /// Pairs the node sent that do not verify (or were not asked for), with the reason.
+    pub rejected: Vec<(BlobId, String)>,
+    /// How many of the requested blobs the node looked at (a prefix of the request); the node
+    /// does not hold the others of that prefix that are in neither list.
+    pub examined: usize,
 }
 
 /// A client of one node.
@@ -207,13 +231,27 @@ impl NodeClient {
         persistence: &BlobPersistence,
         body: impl Into<bytes::Bytes>,
     ) -> Result<SignedMessage, ClientError> {
+        self.store_slivers_of_epoch(blob_id, persistence, None, body).await
+    }
+
+    /// [`Self::store_slivers`] with the body cut for the committee of `epoch`: a node that has
+    /// not seen that epoch yet answers `committee_unknown` (retry), one already past it
+    /// `wrong_epoch`, instead of refusing the pairs of another shard assignment.
+    pub async fn store_slivers_of_epoch(
+        &self,
+        blob_id: &BlobId,
+        persistence: &BlobPersistence,
+        epoch: Option<u32>,
+        body: impl Into<bytes::Bytes>,
+    ) -> Result<SignedMessage, ClientError> {
         // `Bytes` so that retries resend the same buffer instead of copying the body.
         let body: bytes::Bytes = body.into();
         let url = self.url(&format!("/v1/blobs/{blob_id}/slivers"));
-        let request = self
-            .http
-            .put(&url)
-            .query(&PersistenceQuery::from_persistence(persistence))
+        let mut request = self.http.put(&url).query(&PersistenceQuery::from_persistence(persistence));
+        if let Some(epoch) = epoch {
+            request = request.query(&[("epoch", epoch)]);
+        }
+        let request = request
             .timeout(TRANSFER_TIMEOUT)
             .header(reqwest::header::CONTENT_TYPE, crate::api::BCS_CONTENT_TYPE)
             .body(body);
@@ -283,6 +321,46 @@ impl NodeClient {
                 verify_pair_sliver(&url, blob_id, config, response.commitment, pair, SliverKind::Primary, sliver)
             })
             .collect()
+    }
+
+    /// Like [`Self::primary_slivers`], but the slivers come back as [`CheckedSlivers`], ready
+    /// for [`walrus_core::decode_checked`] without hashing them again, and the hashing runs on
+    /// a blocking thread, so a reader checks one node's slivers while others are still arriving.
+    pub async fn checked_primary_slivers(
+        &self,
+        blob_id: &BlobId,
+        config: &EncodingConfig,
+    ) -> Result<CheckedPrimarySlivers, ClientError> {
+        let url = self.url(&format!("/v1/blobs/{blob_id}/slivers/primary"));
+        let response: PrimarySliversResponse =
+            self.bcs(self.http.get(&url).timeout(TRANSFER_TIMEOUT), &url, "primary slivers").await?;
+        let fail = |what: &'static str| {
+            let url = url.clone();
+            move |source| ClientError::Verification { url, what, source }
+        };
+        let commitment = response.commitment;
+        commitment.verify(blob_id).map_err(fail("a commitment"))?;
+        let mut roots = VerifiedRoots::new(*config, commitment);
+        let mut pairs = Vec::with_capacity(response.slivers.len());
+        let mut slivers = Vec::with_capacity(response.slivers.len());
+        for (pair, sliver) in response.slivers {
+            roots.insert(&pair).map_err(fail("pair metadata"))?;
+            slivers.push((usize::from(pair.pair_index), sliver));
+            pairs.push(VerifiedPair { commitment, pair });
+        }
+        let checked =
+            tokio::task::spawn_blocking(move || CheckedSlivers::check(&roots, SliverKind::Primary, slivers, 1))
+                .await
+                .map_err(|e| ClientError::Malformed {
+                    url: url.clone(),
+                    what: "primary slivers",
+                    reason: format!("checking them failed: {e}"),
+                })?
+                .map_err(fail("a sliver"))?;
+        if let Some(&index) = checked.rejected().first() {
+            return Err(fail("a sliver")(EncodingError::SliverMismatch { kind: SliverKind::Primary.name(), index }));
+        }
+        Ok(CheckedPrimarySlivers { pairs, slivers: checked })
     }
 
     /// The pair metadata of every primary sliver the node stores of `blob_id`, without the
@@ -379,6 +457,108 @@ impl NodeClient {
     pub async fn status(&self, blob_id: &BlobId) -> Result<BlobStatusResponse, ClientError> {
         let url = self.url(&format!("/v1/blobs/{blob_id}/status"));
         self.json(self.http.get(&url).timeout(REQUEST_TIMEOUT), &url, "blob status").await
+    }
+
+    /// The pairs of shard `shard` of `blob_ids` (the shard handover: the new holder asks the
+    /// previous one), each verified against its blob id: the commitment hashes to the blob id, the
+    /// pair is the shard's and proves against the commitment, both slivers match their roots.
+    pub async fn shard_pairs(
+        &self,
+        shard: u16,
+        blob_ids: &[BlobId],
+        config: &EncodingConfig,
+    ) -> Result<FetchedShardPairs, ClientError> {
+        let url = self.url(&format!("/v1/shards/{shard}/pairs"));
+        let body = bcs::to_bytes(&ShardPairsRequest { blob_ids: blob_ids.to_vec() }).expect("requests serialize");
+        let request = self
+            .http
+            .post(&url)
+            .timeout(TRANSFER_TIMEOUT)
+            .header(reqwest::header::CONTENT_TYPE, crate::api::BCS_CONTENT_TYPE)
+            .body(body);
+        let response: ShardPairsResponse = self.bcs(request, &url, "shard pairs").await?;
+        let examined = usize::try_from(response.examined).unwrap_or(usize::MAX);
+        if examined > blob_ids.len() || (examined == 0 && !blob_ids.is_empty()) {
+            return Err(ClientError::Malformed {
+                url,
+                what: "shard pairs",
+                reason: format!("it examined {examined} of {} requested blobs", blob_ids.len()),
+            });
+        }
+        let mut fetched = FetchedShardPairs { examined, ..FetchedShardPairs::default() };
+        let asked = &blob_ids[..examined];
+        for entry in response.pairs {
+            let blob_id = entry.blob_id;
+            if !asked.contains(&blob_id) {
+                fetched.rejected.push((blob_id, "a blob that was not asked for".into()));
+                continue;
+            }
+            if entry.pair.pair_index != shard {
+                fetched.rejected.push((blob_id, format!("pair {} instead of {shard}", entry.pair.pair_index)));
+                continue;
+            }
+            let primary = verify_pair_sliver(
+                &url,
+                &blob_id,
+                config,
+                entry.commitment,
+                entry.pair.clone(),
+                SliverKind::Primary,
+                entry.primary,
+            );
+            let secondary = primary.and_then(|primary| {
+                verify_pair_sliver(
+                    &url,
+                    &blob_id,
+                    config,
+                    entry.commitment,
+                    entry.pair.clone(),
+                    SliverKind::Secondary,
+                    entry.secondary,
+                )
+                .map(|secondary| (primary, secondary))
+            });
+            match secondary {
+                Ok((primary, secondary)) => fetched.verified.push((
+                    blob_id,
+                    entry.commitment,
+                    PairData { metadata: entry.pair, primary: primary.sliver, secondary: secondary.sliver },
+                )),
+                Err(e) => fetched.rejected.push((blob_id, e.to_string())),
+            }
+        }
+        Ok(fetched)
+    }
+
+    /// The node's answer to the storage challenge of `epoch` (`GET /v1/challenges/{epoch}`),
+    /// refused as malformed if its body exceeds `max_bytes` (the caller knows the largest honest
+    /// answer from the samples). Not verified here: `crate::challenge` checks every sample.
+    pub async fn challenge_answer(
+        &self,
+        epoch: u32,
+        max_bytes: usize,
+    ) -> Result<crate::challenge::ChallengeAnswer, ClientError> {
+        let url = self.url(&format!("/v1/challenges/{epoch}"));
+        let mut response = self.send(self.http.get(&url).timeout(REQUEST_TIMEOUT), &url).await?;
+        let too_large = |length: usize| ClientError::Malformed {
+            url: url.clone(),
+            what: "challenge answer",
+            reason: format!("{length} bytes or more, but an answer to its samples has at most {max_bytes}"),
+        };
+        let mut body = Vec::new();
+        while let Some(chunk) =
+            response.chunk().await.map_err(|source| ClientError::Transport { url: url.clone(), source })?
+        {
+            if body.len() + chunk.len() > max_bytes {
+                return Err(too_large(body.len() + chunk.len()));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        bcs::from_bytes(&body).map_err(|e| ClientError::Malformed {
+            url: url.clone(),
+            what: "challenge answer",
+            reason: e.to_string(),
+        })
     }
 
     /// The node's health.

@@ -185,6 +185,8 @@ impl From<DeploymentConfig> for Deployment {
             walrus_package: d.walrus_package,
             system_object: d.system_object,
             system_initial_shared_version: d.system_initial_shared_version,
+            // Nodes do not take part in governance.
+            governance: None,
         }
     }
 }

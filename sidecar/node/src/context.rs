@@ -71,6 +71,10 @@ pub struct NodeContext {
     pub heal_wakeup: Notify,
     /// HTTP clients of other nodes by network address.
     clients: Mutex<HashMap<String, NodeClient>>,
+    /// The shards being handed over to this node at an epoch change.
+    pub handover: crate::handover::ShardTransition,
+    /// The storage challenges the node answers and checks.
+    pub challenges: crate::challenge::Challenges,
 }
 
 impl NodeContext {
@@ -93,7 +97,20 @@ impl NodeContext {
             events_applied: watch::Sender::new(0),
             heal_wakeup: Notify::new(),
             clients: Mutex::new(HashMap::new()),
+            handover: crate::handover::ShardTransition::default(),
+            challenges: crate::challenge::Challenges::default(),
         }
+    }
+
+    /// The shards whose slivers the node serves: its own in the current epoch and those it
+    /// still keeps after losing them, until the epoch change that moved them is done (readers
+    /// and the shards' new holders still need them). Ascending.
+    pub fn served_shards(&self, view: &CommitteeView) -> Vec<u16> {
+        let mut shards = view.own_shards();
+        shards.extend(self.storage.shards());
+        shards.sort_unstable();
+        shards.dedup();
+        shards
     }
 
     /// The committee view, if known.

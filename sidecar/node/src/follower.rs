@@ -9,7 +9,7 @@ use std::{
 
 use futures::StreamExt as _;
 use tokio::sync::watch;
-use walrus_contracts::events::Event;
+use walrus_contracts::events::{Event, StakingEvent};
 
 use crate::{context::NodeContext, storage::EventOutcome};
 
@@ -83,10 +83,17 @@ async fn follow_once(ctx: &Arc<NodeContext>, shutdown: &mut watch::Receiver<bool
                         tracing::warn!("cannot read the new committee: {e}");
                     }
                     collect_garbage(ctx).await;
+                    ctx.handover.wakeup.notify_one();
+                }
+                // The shard handover starts with the epoch and drops lost shards once it is done.
+                Event::Staking(StakingEvent::EpochChangeStart(_) | StakingEvent::EpochChangeDone(_)) => {
+                    ctx.handover.wakeup.notify_one()
                 }
                 Event::BlobCertified(_) => ctx.heal_wakeup.notify_one(),
                 _ => {}
             }
+            // Storage challenges fix the challenged blobs at their seed's event, before the next.
+            crate::challenge::on_event(ctx, &event).await;
         }
         ctx.events_applied.send_modify(|count| *count += 1);
     }

@@ -178,7 +178,13 @@ enum Work {
 async fn heal_pass(ctx: &Arc<NodeContext>, backoff: &mut HashMap<BlobId, Backoff>) -> Result<(), HealError> {
     let Some(view) = ctx.committee() else { return Ok(()) };
     let Some(config) = view.encoding_config() else { return Ok(()) };
-    let own: Vec<u16> = view.own_shards();
+    // Shards the node gains at an epoch change are fetched by the handover; until it has
+    // planned this epoch's, the node does not know which those are.
+    if !ctx.handover.is_planned(view.epoch()) {
+        return Ok(());
+    }
+    let syncing = ctx.handover.syncing();
+    let own: Vec<u16> = view.own_shards().into_iter().filter(|shard| !syncing.contains(shard)).collect();
     if own.is_empty() {
         return Ok(());
     }
@@ -375,6 +381,21 @@ enum Rebuilt {
     /// The rebuilt pair does not match the commitment, but the node cannot prove it with its
     /// own pair (its committed roots are gone).
     Mismatch,
+}
+
+/// Rebuilds `pairs` of `blob_id` from other nodes' recovery symbols and stores them (while the
+/// blob is certified), as the healer does; returns how many were rebuilt. The shard handover's
+/// fallback when a shard's previous holder cannot give a pair.
+pub async fn recover_pairs(
+    ctx: &Arc<NodeContext>,
+    view: &CommitteeView,
+    blob_id: BlobId,
+    pairs: Vec<u16>,
+) -> Result<usize, HealError> {
+    let config = view.encoding_config().ok_or_else(|| {
+        HealError::Worker(format!("the committee of epoch {} has an unsupported shard count", view.epoch()))
+    })?;
+    heal_blob(ctx, view, config, blob_id, pairs).await
 }
 
 /// Recovers the missing pairs of one blob; returns how many were rebuilt.

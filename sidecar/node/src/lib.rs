@@ -12,7 +12,10 @@
 //! - serves the commitment, slivers (with the proofs a reader needs) and recovery symbols;
 //! - rebuilds the pairs it lacks from other nodes' symbols and, if the blob turns out
 //!   inconsistently encoded, gets it invalidated on chain ([`healing`]);
-//! - removes the data of deleted, expired and invalid blobs.
+//! - removes the data of deleted, expired and invalid blobs;
+//! - drives the epoch clock (`voting_end`, `initiate_epoch_change`: [`epoch`]) and, at each
+//!   epoch change, takes over the shards it gains from their previous holders, signals
+//!   `epoch_sync_done` and drops the shards it lost once the change is done ([`handover`]).
 //!
 //! [`client::NodeClient`] speaks the API; [`node::StorageNode::start`] runs everything.
 
@@ -20,11 +23,14 @@
 
 pub mod api;
 pub mod chain;
+pub mod challenge;
 pub mod client;
 pub mod codec;
 pub mod config;
 pub mod context;
+pub mod epoch;
 pub mod follower;
+pub mod handover;
 pub mod healing;
 pub mod metrics;
 pub mod node;

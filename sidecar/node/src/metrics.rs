@@ -40,6 +40,40 @@ pub struct Metrics {
     pub event_checkpoint: AtomicU64,
     /// Blobs removed by garbage collection or deletion.
     pub blobs_collected: AtomicU64,
+    /// Epoch-change calls (`voting_end`, `initiate_epoch_change`) this node executed.
+    pub epoch_calls_executed: AtomicU64,
+    /// Epoch-change calls the chain refused as not due (another node was first, or too early).
+    pub epoch_calls_not_due: AtomicU64,
+    /// Epoch-change calls that failed (retried with backoff).
+    pub epoch_call_failures: AtomicU64,
+    /// The epoch of the node's latest shard handover.
+    pub handover_epoch: AtomicU64,
+    /// Gained shards not yet synced.
+    pub handover_shards_syncing: AtomicU64,
+    /// Blobs' pairs of gained shards still to fetch or recover.
+    pub handover_pairs_pending: AtomicU64,
+    /// Pairs of gained shards fetched from their previous holders (verified and stored).
+    pub handover_pairs_fetched: AtomicU64,
+    /// Pairs of gained shards rebuilt from recovery symbols instead.
+    pub handover_pairs_recovered: AtomicU64,
+    /// Failed handover fetches and recoveries (retried with backoff).
+    pub handover_failures: AtomicU64,
+    /// Pairs served to nodes taking over shards.
+    pub handover_pairs_served: AtomicU64,
+    /// `epoch_sync_done` signals sent.
+    pub epoch_sync_signals: AtomicU64,
+    /// Shards dropped after the epoch change that moved them away was done.
+    pub shards_dropped: AtomicU64,
+    /// Storage-challenge seeds this node drew (`set_challenge_seed` executed).
+    pub challenge_seeds_set: AtomicU64,
+    /// Storage-challenge answers served to other nodes.
+    pub challenges_answered: AtomicU64,
+    /// Challenge samples of other nodes whose proofs verified.
+    pub challenge_proofs_verified: AtomicU64,
+    /// Challenge samples of other nodes whose proofs failed or were missing.
+    pub challenge_proofs_failed: AtomicU64,
+    /// `attest_storage` transactions sent.
+    pub challenge_attestations_sent: AtomicU64,
 }
 
 impl Metrics {
@@ -126,6 +160,100 @@ impl Metrics {
             "Blobs whose data was removed.",
             get(&self.blobs_collected),
         );
+        let epoch_metrics: [(&str, &str, &str, &AtomicU64); 12] = [
+            (
+                "walrus_node_epoch_calls_executed_total",
+                "counter",
+                "voting_end and initiate_epoch_change calls executed.",
+                &self.epoch_calls_executed,
+            ),
+            (
+                "walrus_node_epoch_calls_not_due_total",
+                "counter",
+                "Epoch-change calls refused as not due (done by another node, or too early).",
+                &self.epoch_calls_not_due,
+            ),
+            (
+                "walrus_node_epoch_call_failures_total",
+                "counter",
+                "Epoch-change calls that failed (retried).",
+                &self.epoch_call_failures,
+            ),
+            ("walrus_node_handover_epoch", "gauge", "Epoch of the latest shard handover.", &self.handover_epoch),
+            (
+                "walrus_node_handover_shards_syncing",
+                "gauge",
+                "Gained shards not yet synced.",
+                &self.handover_shards_syncing,
+            ),
+            (
+                "walrus_node_handover_pairs_pending",
+                "gauge",
+                "Pairs of gained shards still to fetch or recover.",
+                &self.handover_pairs_pending,
+            ),
+            (
+                "walrus_node_handover_pairs_fetched_total",
+                "counter",
+                "Pairs of gained shards fetched from their previous holders.",
+                &self.handover_pairs_fetched,
+            ),
+            (
+                "walrus_node_handover_pairs_recovered_total",
+                "counter",
+                "Pairs of gained shards rebuilt from recovery symbols.",
+                &self.handover_pairs_recovered,
+            ),
+            (
+                "walrus_node_handover_failures_total",
+                "counter",
+                "Failed handover fetches and recoveries (retried).",
+                &self.handover_failures,
+            ),
+            (
+                "walrus_node_handover_pairs_served_total",
+                "counter",
+                "Pairs served to nodes taking over shards.",
+                &self.handover_pairs_served,
+            ),
+            (
+                "walrus_node_epoch_sync_signals_total",
+                "counter",
+                "epoch_sync_done signals sent.",
+                &self.epoch_sync_signals,
+            ),
+            (
+                "walrus_node_shards_dropped_total",
+                "counter",
+                "Shards dropped after their move was done.",
+                &self.shards_dropped,
+            ),
+        ];
+        for (name, kind, help, value) in epoch_metrics {
+            metric(name, kind, help, get(value));
+        }
+        let challenge_metrics: [(&str, &str, &AtomicU64); 5] = [
+            ("walrus_node_challenge_seeds_set_total", "Storage-challenge seeds drawn.", &self.challenge_seeds_set),
+            ("walrus_node_challenges_answered_total", "Storage-challenge answers served.", &self.challenges_answered),
+            (
+                "walrus_node_challenge_proofs_verified_total",
+                "Other nodes' challenge samples whose proofs verified.",
+                &self.challenge_proofs_verified,
+            ),
+            (
+                "walrus_node_challenge_proofs_failed_total",
+                "Other nodes' challenge samples whose proofs failed or were missing.",
+                &self.challenge_proofs_failed,
+            ),
+            (
+                "walrus_node_challenge_attestations_sent_total",
+                "attest_storage transactions sent.",
+                &self.challenge_attestations_sent,
+            ),
+        ];
+        for (name, help, value) in challenge_metrics {
+            metric(name, "counter", help, get(value));
+        }
         out
     }
 }

@@ -1,5 +1,5 @@
 //! Starting and stopping a storage node: the API server, the event follower, the maintenance
-//! task and the healer, sharing one [`NodeContext`].
+//! task, the healer, the epoch clock and the shard handover, sharing one [`NodeContext`].
 
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 
@@ -13,7 +13,7 @@ use crate::{
     chain::ChainSource,
     config::{ConfigError, NodeConfig, load_protocol_key},
     context::NodeContext,
-    follower, healing,
+    epoch, follower, handover, healing,
     storage::{Storage, StorageError},
 };
 
@@ -48,8 +48,9 @@ pub struct StorageNode;
 
 impl StorageNode {
     /// Starts a node: opens its database, loads its protocol key, binds the API address and
-    /// starts the API server, the event follower and the healer. The account key
-    /// (`config.account_key_path`) is for the chain client behind `chain`, not used here.
+    /// starts the API server, the event follower, the healer, the epoch clock and the shard
+    /// handover. The account key (`config.account_key_path`) is for the chain client behind
+    /// `chain`, which signs the node's transactions; it is not used here.
     pub async fn start(config: NodeConfig, chain: Arc<dyn ChainSource>) -> Result<NodeHandle, NodeError> {
         let listener = TcpListener::bind(config.api_listen_address)
             .await
@@ -94,7 +95,10 @@ impl StorageNode {
             server,
             tokio::spawn(follower::run_follower(ctx.clone(), receiver.clone())),
             tokio::spawn(follower::run_maintenance(ctx.clone(), receiver.clone())),
-            tokio::spawn(healing::run_healer(ctx.clone(), receiver)),
+            tokio::spawn(healing::run_healer(ctx.clone(), receiver.clone())),
+            tokio::spawn(crate::challenge::run_challenges(ctx.clone(), receiver.clone())),
+            tokio::spawn(epoch::run_epoch_driver(ctx.clone(), receiver.clone())),
+            tokio::spawn(handover::run_handover(ctx.clone(), receiver)),
         ];
         tracing::info!("storage node {:?} listening on {local_addr}", config.node_id);
         Ok(NodeHandle { ctx, local_addr, shutdown, tasks })
@@ -128,6 +132,11 @@ impl NodeHandle {
     /// The node's database (for inspection; writes bypass the node's checks).
     pub fn storage(&self) -> Arc<Storage> {
         self.ctx.storage.clone()
+    }
+
+    /// The latest storage challenge the node fixed (`crate::challenge`), if any.
+    pub fn storage_challenge(&self) -> Option<Arc<crate::challenge::EpochChallenge>> {
+        self.ctx.challenges.current()
     }
 
     /// Wakes the healer now instead of at its next interval.

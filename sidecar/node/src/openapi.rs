@@ -15,7 +15,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/v1/blobs/{blob_id}/recovery/{pair_index}/{kind}"),
     ("get", "/v1/blobs/{blob_id}/inconsistency"),
     ("post", "/v1/inconsistency"),
+    ("post", "/v1/shards/{shard}/pairs"),
     ("get", "/v1/blobs/{blob_id}/status"),
+    ("get", "/v1/challenges/{epoch}"),
     ("get", "/v1/health"),
     ("get", "/v1/api"),
     ("get", "/metrics"),
@@ -131,6 +133,20 @@ pub fn document() -> Value {
                 "requestBody": { "required": true, "content": { "application/octet-stream": { "schema": { "type": "string", "format": "binary" } } },
                                  "description": "BCS InconsistencyRequest { blob_id, commitment, proof }." },
                 "responses": with_errors(json!({ "200": signed }))
+            }},
+            "/v1/shards/{shard}/pairs": { "post": {
+                "summary": "The stored pairs of one shard of the requested blobs, for the node taking the shard over at an epoch change (docs/node.md section 8). At most 64 blob ids; the answer stops after 64 MiB of slivers and says how many requested blobs it examined.",
+                "parameters": [{ "name": "shard", "in": "path", "required": true, "description": "Shard (= sliver pair) index.",
+                                 "schema": { "type": "integer", "minimum": 0 } }],
+                "requestBody": { "required": true, "content": { "application/octet-stream": { "schema": { "type": "string", "format": "binary" } } },
+                                 "description": "BCS ShardPairsRequest { blob_ids: vector<blob id> }." },
+                "responses": with_errors(json!({ "200": binary("BCS ShardPairsResponse { pairs: vector<{ blob_id, commitment, pair, primary, secondary }>, examined: u32 }.") }))
+            }},
+            "/v1/challenges/{epoch}": { "get": {
+                "summary": "This node's answer to the storage challenge of the epoch (docs/node.md section 9): for each of its samples, derived from the epoch's seed, the symbol with its Merkle proof, the pair metadata and the blob's commitment, or no proof if it lacks the symbol. 404 no_challenge before the node applied the seed, 503 challenge_answer_pending while it builds the answer.",
+                "parameters": [{ "name": "epoch", "in": "path", "required": true, "description": "The challenged epoch.",
+                                 "schema": { "type": "integer", "minimum": 0 } }],
+                "responses": with_errors(json!({ "200": binary("BCS ChallengeAnswer { epoch: u32, node_id: ID, samples: vector<{ sample: { blob_id, pair_index: u16, symbol_index: u16 }, proof: Option<{ commitment, symbol: RecoverySymbol }> }> }.") }))
             }},
             "/v1/blobs/{blob_id}/status": { "get": {
                 "summary": "What this node knows about the blob.",

@@ -127,6 +127,8 @@ pub fn event_blob_id(event: &Event) -> Option<BlobId> {
         Event::AccessPolicy(_) => None,
         // Staking and epoch-change events are about pools and committees, not blobs.
         Event::Staking(_) => None,
+        // Governance changes parameters; nodes read those from the chain state.
+        Event::Governance(_) => None,
     }
 }
 
@@ -142,6 +144,8 @@ pub fn event_epoch(event: &Event) -> u32 {
         Event::AccessPolicy(_) => 0,
         // The node follows epochs through `EpochAdvanced`; staking events leave its epoch alone.
         Event::Staking(_) => 0,
+        // Governance events carry no epoch.
+        Event::Governance(_) => 0,
     }
 }
 
@@ -190,7 +194,7 @@ pub fn apply_event(state: Option<BlobState>, event: &Event) -> Option<BlobState>
             state.invalidated_epoch = Some(state.invalidated_epoch.map_or(e.epoch, |old| old.min(e.epoch)));
             Some(state)
         }
-        Event::EpochAdvanced(_) | Event::AccessPolicy(_) | Event::Staking(_) => state,
+        Event::EpochAdvanced(_) | Event::AccessPolicy(_) | Event::Staking(_) | Event::Governance(_) => state,
     }
 }
 

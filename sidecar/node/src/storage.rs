@@ -8,6 +8,8 @@
 //! | `metadata` | blob id (32) ++ pair index (u16 BE) | BCS `SliverPairMetadata` of a pair the node holds |
 //! | `blob_state` | blob id | BCS [`BlobState`] |
 //! | `event_cursor` | `cursor` / `epoch` | BCS [`EventCursor`] / epoch of the last event (u32 LE) |
+//! | `event_cursor` | `change_done` | the last epoch whose `EpochChangeDone` was applied (u32 LE) |
+//! | `epochs` | `committee/` ++ epoch (u32 BE) / `handover` | BCS `Committee` of an epoch / the shard handover's progress (`crate::handover`) |
 //! | `inconsistency` | blob id | BCS [`StoredInconsistency`] |
 //! | `shard-{i}` | blob id ++ kind (0 primary, 1 secondary) | the sliver's bytes |
 //!
@@ -17,15 +19,16 @@
 //! or half.
 
 use std::{
+    collections::BTreeSet,
     path::Path,
-    sync::{Mutex, MutexGuard},
+    sync::{Mutex, MutexGuard, RwLock},
 };
 
 use rocksdb::{
     ColumnFamilyDescriptor, DBWithThreadMode, IteratorMode, MultiThreaded, Options, WriteBatch, WriteOptions,
 };
 use serde::{Deserialize, Serialize};
-use walrus_contracts::events::Event;
+use walrus_contracts::events::{Event, StakingEvent};
 use walrus_core::{BlobCommitment, BlobId, InconsistencyProof, SliverKind, SliverPairMetadata};
 
 use crate::{
@@ -37,10 +40,14 @@ const CF_METADATA: &str = "metadata";
 const CF_BLOB_STATE: &str = "blob_state";
 const CF_EVENT_CURSOR: &str = "event_cursor";
 const CF_INCONSISTENCY: &str = "inconsistency";
-const FIXED_FAMILIES: [&str; 4] = [CF_METADATA, CF_BLOB_STATE, CF_EVENT_CURSOR, CF_INCONSISTENCY];
+/// Epoch bookkeeping: committees by epoch and the shard handover's progress.
+const CF_EPOCHS: &str = "epochs";
+const FIXED_FAMILIES: [&str; 5] = [CF_METADATA, CF_BLOB_STATE, CF_EVENT_CURSOR, CF_INCONSISTENCY, CF_EPOCHS];
 const SHARD_FAMILY_PREFIX: &str = "shard-";
 const KEY_CURSOR: &[u8] = b"cursor";
 const KEY_EPOCH: &[u8] = b"epoch";
+/// The last epoch whose `EpochChangeDone` was applied, written with the event's cursor.
+const KEY_CHANGE_DONE_EPOCH: &[u8] = b"change_done";
 /// The epoch a new system starts in (`docs/chain.md` §1), assumed until an event says otherwise.
 pub const GENESIS_EPOCH: u32 = 1;
 
@@ -103,6 +110,9 @@ pub struct Storage {
     /// Serialises writes that read state first (uploads, events, garbage collection), so that
     /// garbage collection never races an upload of the same blob.
     write_lock: Mutex<()>,
+    /// The shards with a family, kept in step with creating and dropping them: asked on every
+    /// read request, far cheaper than listing the database's families.
+    shard_families: RwLock<BTreeSet<u16>>,
 }
 
 fn decode<T: for<'de> Deserialize<'de>>(what: &'static str, bytes: &[u8]) -> Result<T, StorageError> {
@@ -147,9 +157,11 @@ impl Storage {
         let existing = Db::list_cf(&options, path).unwrap_or_default();
         let mut families: Vec<String> = FIXED_FAMILIES.iter().map(|s| s.to_string()).collect();
         families.extend(existing.into_iter().filter(|name| name.starts_with(SHARD_FAMILY_PREFIX)));
+        let shard_families =
+            families.iter().filter_map(|name| name.strip_prefix(SHARD_FAMILY_PREFIX)?.parse().ok()).collect();
         let descriptors = families.into_iter().map(|name| ColumnFamilyDescriptor::new(name, Options::default()));
         let db = Db::open_cf_descriptors(&options, path, descriptors)?;
-        Ok(Self { db, write_lock: Mutex::new(()) })
+        Ok(Self { db, write_lock: Mutex::new(()), shard_families: RwLock::new(shard_families) })
     }
 
     fn lock(&self) -> MutexGuard<'_, ()> {
@@ -163,34 +175,39 @@ impl Storage {
     /// Creates the families of `shards` that do not exist yet.
     pub fn ensure_shards(&self, shards: impl IntoIterator<Item = u16>) -> Result<(), StorageError> {
         for shard in shards {
+            if self.has_shard(shard) {
+                continue;
+            }
+            // Under the set's lock, so that two writers never both create the family.
+            let mut families = self.shard_families.write().unwrap_or_else(|p| p.into_inner());
             let name = shard_family(shard);
             if self.db.cf_handle(&name).is_none() {
                 self.db.create_cf(&name, &Options::default())?;
             }
+            families.insert(shard);
         }
         Ok(())
     }
 
+    /// True when the database has a family for `shard`.
+    pub fn has_shard(&self, shard: u16) -> bool {
+        self.shard_families.read().unwrap_or_else(|p| p.into_inner()).contains(&shard)
+    }
+
     /// The shards the database has families for, ascending.
     pub fn shards(&self) -> Vec<u16> {
-        let options = Options::default();
-        let mut shards: Vec<u16> = Db::list_cf(&options, self.db.path())
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|name| name.strip_prefix(SHARD_FAMILY_PREFIX)?.parse().ok())
-            .filter(|shard| self.db.cf_handle(&shard_family(*shard)).is_some())
-            .collect();
-        shards.sort_unstable();
-        shards
+        self.shard_families.read().unwrap_or_else(|p| p.into_inner()).iter().copied().collect()
     }
 
     /// Drops a shard's family with every sliver in it (the shard moved to another node).
     pub fn drop_shard(&self, shard: u16) -> Result<(), StorageError> {
         let _guard = self.lock();
+        let mut families = self.shard_families.write().unwrap_or_else(|p| p.into_inner());
         let name = shard_family(shard);
         if self.db.cf_handle(&name).is_some() {
             self.db.drop_cf(&name)?;
         }
+        families.remove(&shard);
         Ok(())
     }
 
@@ -208,6 +225,62 @@ impl Storage {
                 reason: format!("{} bytes, expected 4", bytes.len()),
             })?)),
         }
+    }
+
+    /// The last epoch whose `EpochChangeDone` event was applied, if any.
+    pub fn epoch_change_done(&self) -> Result<Option<u32>, StorageError> {
+        self.db
+            .get_cf(&self.cf(CF_EVENT_CURSOR), KEY_CHANGE_DONE_EPOCH)?
+            .map(|bytes| {
+                Ok(u32::from_le_bytes(bytes.as_slice().try_into().map_err(|_| StorageError::Corrupt {
+                    what: "epoch change done epoch",
+                    reason: format!("{} bytes, expected 4", bytes.len()),
+                })?))
+            })
+            .transpose()
+    }
+
+    /// A record of the `epochs` family (committees by epoch, handover progress), raw.
+    pub fn epoch_record(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StorageError> {
+        Ok(self.db.get_cf(&self.cf(CF_EPOCHS), key)?)
+    }
+
+    /// Writes a record of the `epochs` family (synced).
+    pub fn put_epoch_record(&self, key: &[u8], value: &[u8]) -> Result<(), StorageError> {
+        self.db.put_cf_opt(&self.cf(CF_EPOCHS), key, value, &synced())?;
+        Ok(())
+    }
+
+    /// Stores pairs of several blobs in one synced batch (the shard handover's unit of
+    /// progress): each `(blob id, commitment, pair)` only while `still_wanted` holds for the
+    /// blob's current state, checked under the write lock as in [`Self::store_pairs`]. Returns
+    /// how many pairs were stored.
+    pub fn store_pairs_of_blobs(
+        &self,
+        items: &[(BlobId, BlobCommitment, PairData)],
+        still_wanted: impl Fn(Option<&BlobState>) -> bool,
+    ) -> Result<usize, StorageError> {
+        self.ensure_shards(items.iter().map(|(_, _, pair)| pair.metadata.pair_index))?;
+        let _guard = self.lock();
+        let metadata = self.cf(CF_METADATA);
+        let mut batch = WriteBatch::default();
+        let mut stored = 0;
+        for (blob_id, commitment, pair) in items {
+            if !still_wanted(self.blob_state(blob_id)?.as_ref()) {
+                continue;
+            }
+            let index = pair.metadata.pair_index;
+            let shard = self.db.cf_handle(&shard_family(index)).expect("created above");
+            batch.put_cf(&metadata, blob_id.0, encode(commitment));
+            batch.put_cf(&metadata, pair_key(blob_id, index), encode(&pair.metadata));
+            batch.put_cf(&shard, sliver_key(blob_id, SliverKind::Primary), &pair.primary);
+            batch.put_cf(&shard, sliver_key(blob_id, SliverKind::Secondary), &pair.secondary);
+            stored += 1;
+        }
+        if stored > 0 {
+            self.db.write_opt(batch, &synced())?;
+        }
+        Ok(stored)
     }
 
     /// Applies one event and moves the cursor to it, in one synced batch. Events at or before
@@ -243,6 +316,11 @@ impl Storage {
             }
         }
         let cursor_cf = self.cf(CF_EVENT_CURSOR);
+        if let Event::Staking(StakingEvent::EpochChangeDone(done)) = event {
+            // With the cursor, so that a restart never loses the signal to drop lost shards.
+            let epoch = self.epoch_change_done()?.map_or(done.epoch, |stored| stored.max(done.epoch));
+            batch.put_cf(&cursor_cf, KEY_CHANGE_DONE_EPOCH, epoch.to_le_bytes());
+        }
         batch.put_cf(&cursor_cf, KEY_CURSOR, encode(&cursor));
         batch.put_cf(&cursor_cf, KEY_EPOCH, epoch.to_le_bytes());
         self.db.write_opt(batch, &synced())?;

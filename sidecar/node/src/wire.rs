@@ -455,6 +455,41 @@ pub struct ErrorBody {
     pub message: String,
 }
 
+/// `POST /v1/shards/{shard}/pairs` (BCS): the blobs whose pair of `shard` a node taking the shard
+/// over asks the shard's previous holder for (at most `api::MAX_SHARD_PAIRS_PER_REQUEST`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShardPairsRequest {
+    /// The blobs, in the order the answer follows.
+    pub blob_ids: Vec<BlobId>,
+}
+
+/// One blob's pair of a shard, with what the receiver verifies it against the blob id with.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShardPair {
+    /// The blob.
+    pub blob_id: BlobId,
+    /// Its commitment (hashes to `blob_id`).
+    pub commitment: BlobCommitment,
+    /// The pair's metadata (`pair_index` is the shard).
+    pub pair: SliverPairMetadata,
+    /// Primary sliver `pair_index`.
+    pub primary: Vec<u8>,
+    /// Secondary sliver `n - 1 - pair_index`.
+    pub secondary: Vec<u8>,
+}
+
+/// Answer to [`ShardPairsRequest`] (BCS): the stored pairs of the first `examined` requested
+/// blobs, in request order (a blob the node does not store, or no longer holds live, is left
+/// out). `examined` is less than the request's length when the answer reached its size bound:
+/// ask again for the rest.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShardPairsResponse {
+    /// The pairs found.
+    pub pairs: Vec<ShardPair>,
+    /// How many of the requested blobs were looked at.
+    pub examined: u32,
+}
+
 #[cfg(test)]
 mod tests {
     use walrus_core::encode;

@@ -220,7 +220,10 @@ async fn every_documented_route_is_served_and_metrics_count_requests() {
         assert!(doc["paths"][path][method].is_object(), "{method} {path} missing from /v1/api");
         let url = format!(
             "{base}{}",
-            path.replace("{blob_id}", &blob_id).replace("{pair_index}", "0").replace("{kind}", "primary")
+            path.replace("{blob_id}", &blob_id)
+                .replace("{pair_index}", "0")
+                .replace("{kind}", "primary")
+                .replace("{shard}", "0")
         );
         let request = match *method {
             "get" => http.get(&url),

@@ -16,6 +16,10 @@
 //! walrus_package = "0x..."
 //! system_object = "0x..."
 //! system_initial_shared_version = 3
+//! # Optional (both or neither): the shared Governance object; configs written before
+//! # governance existed lack them and still load.
+//! governance_object = "0x..."
+//! governance_initial_shared_version = 1
 //!
 //! [profiles.testnet]
 //! grpc_url = "https://fullnode.testnet.sui.io:443"
@@ -179,6 +183,18 @@ pub struct Deployment {
     pub system_object: Address,
     /// Version at which `System` became shared; transactions need it to use the object.
     pub system_initial_shared_version: u64,
+    /// The shared `governance::Governance` object, if the deployment names one (configs written
+    /// before governance do not).
+    pub governance: Option<SharedObjectRef>,
+}
+
+/// A shared object as transactions name it: its id and the version at which it became shared.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SharedObjectRef {
+    /// The object id.
+    pub id: Address,
+    /// The version at which it became shared.
+    pub initial_shared_version: u64,
 }
 
 /// One network the client can talk to, and the account it acts as there.
@@ -516,6 +532,10 @@ struct RawProfile {
     system_object: Option<Spanned<Address>>,
     #[serde(default)]
     system_initial_shared_version: Option<Spanned<u64>>,
+    #[serde(default)]
+    governance_object: Option<Spanned<Address>>,
+    #[serde(default)]
+    governance_initial_shared_version: Option<Spanned<u64>>,
 }
 
 impl RawProfile {
@@ -528,6 +548,28 @@ impl RawProfile {
             ("system_object", self.system_object.as_ref().map(Spanned::span)),
             ("system_initial_shared_version", self.system_initial_shared_version.as_ref().map(Spanned::span)),
         ];
+        let governance = match (self.governance_object, self.governance_initial_shared_version) {
+            (Some(id), Some(version)) => {
+                Some(SharedObjectRef { id: id.into_inner(), initial_shared_version: version.into_inner() })
+            }
+            (None, None) => None,
+            (Some(present), None) => {
+                return Err((
+                    present.span(),
+                    "governance_object is set without governance_initial_shared_version; set both or \
+                     neither"
+                        .into(),
+                ));
+            }
+            (None, Some(present)) => {
+                return Err((
+                    present.span(),
+                    "governance_initial_shared_version is set without governance_object; set both or \
+                     neither"
+                        .into(),
+                ));
+            }
+        };
         let deployment =
             match (self.wal_package, self.walrus_package, self.system_object, self.system_initial_shared_version) {
                 (Some(wal), Some(walrus), Some(system), Some(version)) => Some(Deployment {
@@ -535,6 +577,7 @@ impl RawProfile {
                     walrus_package: walrus.into_inner(),
                     system_object: system.into_inner(),
                     system_initial_shared_version: version.into_inner(),
+                    governance,
                 }),
                 (None, None, None, None) => None,
                 _ => {
@@ -584,6 +627,10 @@ struct FileProfile<'a> {
     system_object: Option<Address>,
     #[serde(skip_serializing_if = "Option::is_none")]
     system_initial_shared_version: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    governance_object: Option<Address>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    governance_initial_shared_version: Option<u64>,
 }
 
 impl<'a> From<&'a Profile> for FileProfile<'a> {
@@ -598,6 +645,8 @@ impl<'a> From<&'a Profile> for FileProfile<'a> {
             walrus_package: d.map(|d| d.walrus_package),
             system_object: d.map(|d| d.system_object),
             system_initial_shared_version: d.map(|d| d.system_initial_shared_version),
+            governance_object: d.and_then(|d| d.governance).map(|g| g.id),
+            governance_initial_shared_version: d.and_then(|d| d.governance).map(|g| g.initial_shared_version),
         }
     }
 }
@@ -616,6 +665,7 @@ mod tests {
             walrus_package: addr(2),
             system_object: addr(3),
             system_initial_shared_version: 7,
+            governance: Some(SharedObjectRef { id: addr(4), initial_shared_version: 8 }),
         }
     }
 
@@ -668,7 +718,24 @@ mod tests {
         assert!(text.contains("[profiles.local]"), "{text}");
         assert!(text.contains(&format!("system_object = \"{}\"", addr(3))), "{text}");
         assert!(text.contains("system_initial_shared_version = 7"), "{text}");
+        assert!(text.contains(&format!("governance_object = \"{}\"", addr(4))), "{text}");
+        assert!(text.contains("governance_initial_shared_version = 8"), "{text}");
         assert!(!text.contains("faucet_url"), "{text}");
+    }
+
+    #[test]
+    fn a_config_without_governance_still_loads_and_half_of_it_is_refused() {
+        let base = "active_profile = \"local\"\n[profiles.local]\ngrpc_url = \"http://x:1\"\nkeystore_path = \"k\"\n\
+                    wal_package = \"0x01\"\nwalrus_package = \"0x02\"\nsystem_object = \"0x03\"\n\
+                    system_initial_shared_version = 3\n";
+        let config = parse(base).unwrap();
+        assert_eq!(config.active_profile().deployment().unwrap().governance, None);
+        let with = format!("{base}governance_object = \"0x04\"\ngovernance_initial_shared_version = 9\n");
+        let governance = parse(&with).unwrap().active_profile().deployment().unwrap().governance.unwrap();
+        assert_eq!((governance.id, governance.initial_shared_version), (Address::from_hex("0x4").unwrap(), 9));
+        let half = format!("{base}governance_object = \"0x04\"\n");
+        let message = parse(&half).unwrap_err().to_string();
+        assert!(message.contains("set both or neither") && message.contains(":9"), "{message}");
     }
 
     #[test]

@@ -35,5 +35,5 @@ pub use client::{
     ChainError, ChainEvent, ChainObject, ChainResult, ClientOptions, EventCursor, EventStream, ExecutedTransaction,
     SystemInfo, WalrusChainClient, WalrusPtb,
 };
-pub use config::{ClientConfig, ConfigError, Deployment, Profile};
+pub use config::{ClientConfig, ConfigError, Deployment, Profile, SharedObjectRef};
 pub use wallet::{AccountKey, Keystore, WalletError};

@@ -93,6 +93,7 @@ impl Fixture {
                 walrus_package: id(0xa2),
                 system_object: id(0x33),
                 system_initial_shared_version: 5,
+                governance: None,
             },
         }
     }

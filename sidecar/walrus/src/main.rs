@@ -11,6 +11,7 @@ mod blob_cmd;
 mod chain_cmd;
 mod client_cmd;
 mod daemon_cmd;
+mod governance_cmd;
 mod local_cmd;
 mod memory;
 mod node_cmd;
@@ -86,6 +87,10 @@ enum Command {
     /// Access policies: who may read the blobs a policy governs.
     #[command(subcommand)]
     AccessPolicy(access_cmd::AccessPolicyCommand),
+    /// Governance: propose parameter changes, upgrades and resolutions; vote with staked WAL;
+    /// execute approved proposals.
+    #[command(subcommand)]
+    Governance(governance_cmd::GovernanceCommand),
 }
 
 fn main() -> Result<()> {
@@ -114,6 +119,7 @@ fn main() -> Result<()> {
         Command::Staking(command) => staking_cmd::run(client, command),
         Command::Bench(command) => bench::run(command),
         Command::AccessPolicy(command) => access_cmd::run(client, command),
+        Command::Governance(command) => governance_cmd::run(client, command),
     }
 }
 

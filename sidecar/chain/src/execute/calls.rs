@@ -143,6 +143,9 @@ fn dispatch(interp: &mut Interp, call: &MoveCall) -> Result<Result<Vec<Value>, M
     if call.package != WALRUS_PACKAGE {
         return Err(ExecutionError::FunctionNotFound);
     }
+    if module == "governance" {
+        return governance::calls(interp, call, function);
+    }
     if matches!(module, "staking" | "staked_wal" | "storage_node" | "committee") {
         return staking_calls(interp, call, module, function);
     }
@@ -726,6 +729,53 @@ fn staking_calls(
             interp.put_back(args[3], clock_obj);
             Ok(result.map(|()| vec![]))
         }
+        ("staking", "set_challenge_seed") => {
+            arity(call, 2)?;
+            let random_obj = interp.take_ref(1, args[1])?;
+            let random = match &random_obj {
+                Obj::Random(random) => random.clone(),
+                _ => return Err(arg_error(1, ArgErr::TypeMismatch)),
+            };
+            interp.put_back(args[1], random_obj);
+            let result =
+                with_mut!(interp, args, 0, Staking, |staking| staking.set_challenge_seed(&random, &mut interp.ctx));
+            Ok(result.map(|()| vec![]))
+        }
+        ("staking", "attest_storage") => {
+            arity(call, 4)?;
+            let epoch: u32 = interp.pure(2, args[2])?;
+            let node_ids: Vec<ObjectId> = interp.pure(3, args[3])?;
+            let cap = cap_ref(interp, args, 1)?;
+            let result = with_mut!(interp, args, 0, Staking, |staking| staking.attest_storage(
+                &cap,
+                epoch,
+                &node_ids,
+                &mut interp.ctx
+            ));
+            Ok(result.map(|()| vec![]))
+        }
+        ("staking", "challenge_samples_per_node" | "challenge_seed") => {
+            arity(call, 1)?;
+            let result = with_refs!(interp, args, [(0, Staking, staking)], {
+                if function == "challenge_seed" {
+                    staking.challenge_seed().map(|seed| pure(&seed))
+                } else {
+                    staking.challenge_samples_per_node().map(|samples| pure(&samples))
+                }
+            });
+            Ok(result.map(|value| vec![value]))
+        }
+        ("staking", "challenge_attested_shards") => {
+            arity(call, 2)?;
+            let node_id: ObjectId = interp.pure(1, args[1])?;
+            let result = with_refs!(
+                interp,
+                args,
+                [(0, Staking, staking)],
+                staking.challenge_attested_shards(&node_id).map(|shards| pure(&shards))
+            );
+            Ok(result.map(|value| vec![value]))
+        }
         ("staking", "burn_pending_rewards") => {
             arity(call, 2)?;
             let mut staking = interp.take_mut(0, args[0])?;
@@ -748,7 +798,11 @@ fn staking_calls(
             | "synced_shards"
             | "n_pools"
             | "pool_ids"
-            | "burn_pending_value",
+            | "burn_pending_value"
+            | "max_committee_size"
+            | "burn_bps"
+            | "min_stake_frost"
+            | "total_active_stake",
         ) => {
             arity(call, 1)?;
             let result = with_refs!(interp, args, [(0, Staking, staking)], {
@@ -764,6 +818,10 @@ fn staking_calls(
                     "synced_shards" => pure(&inner.synced_shards),
                     "n_pools" => pure(&(inner.pool_ids.len() as u64)),
                     "pool_ids" => pure(&inner.pool_ids),
+                    "max_committee_size" => pure(&inner.max_committee_size),
+                    "burn_bps" => pure(&inner.burn_bps),
+                    "min_stake_frost" => pure(&inner.min_stake_frost),
+                    "total_active_stake" => pure(&inner.total_active_stake()),
                     _ => pure(&inner.burn_pending.value),
                 })
             });
@@ -790,8 +848,15 @@ fn staking_calls(
         }
         (
             "staked_wal",
-            "node_id" | "value" | "activation_epoch" | "is_staked" | "is_withdrawing" | "withdraw_epoch"
-            | "pool_token_amount",
+            "node_id"
+            | "value"
+            | "activation_epoch"
+            | "is_staked"
+            | "is_withdrawing"
+            | "withdraw_epoch"
+            | "pool_token_amount"
+            | "is_vote_locked"
+            | "vote_locked_until_ms",
         ) => {
             arity(call, 1)?;
             let result = with_refs!(
@@ -805,6 +870,8 @@ fn staking_calls(
                     "is_staked" => Ok(pure(&staked.is_staked())),
                     "is_withdrawing" => Ok(pure(&!staked.is_staked())),
                     "withdraw_epoch" => staked.withdraw_epoch().map(|e| pure(&e)),
+                    "is_vote_locked" => Ok(pure(&staked.is_vote_locked())),
+                    "vote_locked_until_ms" => Ok(pure(&staked.vote_locked_until_ms)),
                     _ => staked.pool_token_amount().map(|t| pure(&t)),
                 }
             );
@@ -848,3 +915,5 @@ fn staking_calls(
         _ => Err(ExecutionError::FunctionNotFound),
     }
 }
+
+mod governance;

@@ -23,6 +23,10 @@ pub enum Value {
     Pure(Vec<u8>),
     /// An object.
     Obj(Obj),
+    /// The hot potato `governance::execute_upgrade` returns: only the `Upgrade` command consumes
+    /// it, which the local chain rejects, so a transaction holding one always fails with
+    /// `UnusedValueWithoutDrop` (after the call's own checks, which report as on Sui).
+    UpgradeTicket(walrus_contracts::package::UpgradeTicket),
 }
 
 impl Value {
@@ -31,6 +35,7 @@ impl Value {
         match self {
             Self::Pure(bytes) => bytes.clone(),
             Self::Obj(obj) => obj.contents(),
+            Self::UpgradeTicket(ticket) => bcs::to_bytes(ticket).expect("tickets serialize"),
         }
     }
 }
@@ -90,9 +95,11 @@ impl Interp {
                         sender: tx.sender,
                         reason: "the local chain executes only wal, walrus and coin objects".into(),
                     })?;
-                    // The clock reads the transaction's time, whatever version the store holds.
+                    // The clock reads the transaction's time, whatever version the store holds; the
+                    // Random object the transaction's randomness (`Random::for_transaction`).
                     let value = match value {
                         Obj::Clock(clock) => Obj::Clock(walrus_contracts::Clock { timestamp_ms: clock_ms, ..clock }),
+                        Obj::Random(random) => Obj::Random(random.for_transaction(digest.into_inner())),
                         other => other,
                     };
                     Slot::Object { value: Some(value), kind: loaded.kind }
@@ -137,7 +144,7 @@ impl Interp {
         }
         for (r, results) in self.results.iter().enumerate() {
             for (s, value) in results.iter().enumerate() {
-                if matches!(value, Some(Value::Obj(_))) {
+                if matches!(value, Some(Value::Obj(_) | Value::UpgradeTicket(_))) {
                     return Err((
                         ExecutionError::UnusedValueWithoutDrop { result: r as u16, subresult: s as u16 },
                         None,
@@ -256,7 +263,9 @@ impl Interp {
             },
             Argument::Result(_) | Argument::NestedResult(..) => match self.result_ref(index, arg)? {
                 Value::Pure(bytes) => bytes,
-                Value::Obj(_) => return Err(arg_error(index, CommandArgumentError::TypeMismatch)),
+                Value::Obj(_) | Value::UpgradeTicket(_) => {
+                    return Err(arg_error(index, CommandArgumentError::TypeMismatch));
+                }
             },
             Argument::Gas => return Err(arg_error(index, CommandArgumentError::TypeMismatch)),
         };
@@ -314,7 +323,7 @@ impl Interp {
                 let slot = self.result_slot(index, arg)?;
                 match slot {
                     Some(Value::Pure(bytes)) => Ok(Value::Pure(bytes.clone())),
-                    Some(Value::Obj(_)) => Ok(slot.take().expect("checked")),
+                    Some(Value::Obj(_) | Value::UpgradeTicket(_)) => Ok(slot.take().expect("checked")),
                     None => Err(arg_error(index, CommandArgumentError::ArgumentWithoutValue)),
                 }
             }
@@ -325,7 +334,7 @@ impl Interp {
     pub fn take_obj(&mut self, index: usize, arg: Argument) -> Result<Obj, ExecutionError> {
         match self.take_value(index, arg)? {
             Value::Obj(obj) => Ok(obj),
-            Value::Pure(_) => Err(arg_error(index, CommandArgumentError::TypeMismatch)),
+            Value::Pure(_) | Value::UpgradeTicket(_) => Err(arg_error(index, CommandArgumentError::TypeMismatch)),
         }
     }
 

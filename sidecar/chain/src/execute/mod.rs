@@ -83,6 +83,29 @@ pub enum Rejection {
         /// Why.
         reason: String,
     },
+    /// A command other than `TransferObjects` or `MergeCoins` follows a `MoveCall` that takes the
+    /// `Random` object (Sui's rule: nothing may act on randomness within the transaction).
+    #[error(
+        "command {index} follows a MoveCall that uses Random (0x8); only TransferObjects and MergeCoins may follow \
+         it: move the other commands into another transaction"
+    )]
+    PostRandomCommand {
+        /// The offending command.
+        index: usize,
+    },
+    /// A `Publish` or `Upgrade` command: the local chain runs the Rust twin of the packages, not
+    /// a Move VM, so it cannot load new bytecode.
+    #[error(
+        "command {index} is {command}, which the local chain does not support: it executes the Rust twin of the \
+         wal and walrus packages and has no Move VM to publish or upgrade bytecode; run package upgrades \
+         (governance::execute_upgrade, Upgrade, governance::commit_upgrade) on a Sui network"
+    )]
+    UnsupportedCommand {
+        /// The offending command.
+        index: usize,
+        /// Its kind (`Publish` or `Upgrade`).
+        command: &'static str,
+    },
     /// The same object appears twice among the inputs.
     #[error("object {0} appears more than once among the inputs and gas")]
     DuplicateInput(Address),
@@ -195,6 +218,16 @@ fn validate_unsigned(
                     }
                 }
                 let mutable = matches!(shared.mutability(), sui_sdk_types::Mutability::Mutable);
+                if mutable && id == crate::types::RANDOM_OBJECT {
+                    // Sui's rule: Random can only be read, as the Clock.
+                    return Err(Rejection::NotUsable {
+                        id,
+                        sender: tx.sender,
+                        reason: "Random (0x8) can only be used by immutable reference; pass it as an immutable \
+                                 shared input"
+                            .into(),
+                    });
+                }
                 if mutable && id == crate::types::CLOCK_OBJECT {
                     // Sui's rule: the clock can only be read, so it may only be an immutable input.
                     return Err(Rejection::NotUsable {
@@ -216,6 +249,8 @@ fn validate_unsigned(
             }
         });
     }
+    check_post_random_commands(ptb)?;
+    check_supported_commands(ptb)?;
     let gas = &tx.gas_payment;
     if gas.objects.is_empty() {
         return Err(Rejection::Gas("no gas coin; add a Coin<SUI> owned by the sender".into()));
@@ -253,6 +288,54 @@ fn validate_unsigned(
         )));
     }
     Ok((inputs, gas_objects))
+}
+
+/// Rejects the commands that need a Move VM (`Publish`, `Upgrade`) before anything runs.
+fn check_supported_commands(ptb: &sui_sdk_types::ProgrammableTransaction) -> Result<(), Rejection> {
+    for (index, command) in ptb.commands.iter().enumerate() {
+        let unsupported = match command {
+            sui_sdk_types::Command::Publish(_) => "Publish",
+            sui_sdk_types::Command::Upgrade(_) => "Upgrade",
+            _ => continue,
+        };
+        return Err(Rejection::UnsupportedCommand { index, command: unsupported });
+    }
+    Ok(())
+}
+
+/// Sui's restriction on randomness: after a `MoveCall` that takes the `Random` input, only
+/// `TransferObjects` and `MergeCoins` may follow, so no later command can inspect what the
+/// randomness produced and abort the transaction when it dislikes it.
+fn check_post_random_commands(ptb: &sui_sdk_types::ProgrammableTransaction) -> Result<(), Rejection> {
+    let random_inputs: BTreeSet<u16> = ptb
+        .inputs
+        .iter()
+        .enumerate()
+        .filter(
+            |(_, input)| matches!(input, Input::Shared(shared) if shared.object_id() == crate::types::RANDOM_OBJECT),
+        )
+        .map(|(index, _)| index as u16)
+        .collect();
+    if random_inputs.is_empty() {
+        return Ok(());
+    }
+    let mut random_used = false;
+    for (index, command) in ptb.commands.iter().enumerate() {
+        if random_used
+            && !matches!(command, sui_sdk_types::Command::TransferObjects(_) | sui_sdk_types::Command::MergeCoins(_))
+        {
+            return Err(Rejection::PostRandomCommand { index });
+        }
+        if let sui_sdk_types::Command::MoveCall(call) = command
+            && call
+                .arguments
+                .iter()
+                .any(|a| matches!(a, sui_sdk_types::Argument::Input(i) if random_inputs.contains(i)))
+        {
+            random_used = true;
+        }
+    }
+    Ok(())
 }
 
 /// The object a transaction references by id, version and digest: each object at most once per
@@ -582,6 +665,9 @@ impl Changes {
             Obj::Twin(T::Blob(b)) => vec![b.id],
             Obj::Twin(T::SharedBlob(s)) => vec![s.blob.id],
             Obj::Twin(T::Staking(s)) => std::iter::once(s.id).chain(objects::staking_tables(s)).collect(),
+            Obj::Twin(T::StakedWal(s)) => vec![s.id],
+            Obj::Twin(T::Governance(g)) => vec![g.proposals.id],
+            Obj::Twin(T::Proposal(p)) => vec![p.votes.id],
             _ => vec![],
         }
     }

@@ -5,8 +5,10 @@ use sui_sdk_types::{Digest, MoveStruct, Object, ObjectData, Owner, TypeTag};
 use walrus_contracts::{
     Coin, ObjectId, U256,
     blob::Blob,
+    governance::VoteRecord,
     metadata::Metadata,
     objects::Object as TwinObject,
+    staked_wal::VOTE_LOCK_KEY,
     staking::Staking,
     staking_inner::StakingInnerV1,
     staking_pool::{PoolExchangeRate, StakingPool},
@@ -18,6 +20,7 @@ use crate::{
     types::{
         CoinKind, METADATA_KEY, Obj, WAL_PACKAGE, WALRUS_PACKAGE, bytes_type, dynamic_field_id, exchange_rate_type,
         field_tag, id_type, metadata_type, staking_inner_type, staking_pool_type, system_inner_type, to_address,
+        vote_record_type,
     },
 };
 
@@ -72,6 +75,11 @@ pub fn load(store: &Store, object: &Object) -> Result<Option<Obj>, StoreError> {
             "StorageNodeCap" => {
                 TwinObject::StorageNodeCap(bcs::from_bytes(contents).map_err(|e| corrupt("storage node cap", e))?)
             }
+            "Governance" => TwinObject::Governance(bcs::from_bytes(contents).map_err(|e| corrupt("governance", e))?),
+            "GovernanceInitCap" => {
+                TwinObject::GovernanceInitCap(bcs::from_bytes(contents).map_err(|e| corrupt("governance init cap", e))?)
+            }
+            "Proposal" => TwinObject::Proposal(bcs::from_bytes(contents).map_err(|e| corrupt("proposal", e))?),
             _ => unreachable!("callers pass known names"),
         };
         Ok(object)
@@ -85,6 +93,8 @@ pub fn load(store: &Store, object: &Object) -> Result<Option<Obj>, StoreError> {
         }
     } else if *tag.address() == crate::types::SUI_FRAMEWORK && module == "clock" && name == "Clock" {
         Obj::Clock(bcs::from_bytes(contents).map_err(|e| corrupt("clock", e))?)
+    } else if *tag.address() == crate::types::SUI_FRAMEWORK && module == "random" && name == "Random" {
+        Obj::Random(bcs::from_bytes(contents).map_err(|e| corrupt("random", e))?)
     } else if *tag.address() == crate::types::SUI_FRAMEWORK && module == "coin" && name == "CoinMetadata" {
         Obj::Twin(decode("CoinMetadata")?)
     } else if *tag.address() == WAL_PACKAGE && name == "ProtectedTreasury" {
@@ -103,6 +113,9 @@ pub fn load(store: &Store, object: &Object) -> Result<Option<Obj>, StoreError> {
                 | "Staking"
                 | "StakedWal"
                 | "StorageNodeCap"
+                | "Governance"
+                | "GovernanceInitCap"
+                | "Proposal"
         )
     {
         Obj::Twin(decode(name)?)
@@ -160,6 +173,29 @@ fn attach_children(store: &Store, obj: Obj) -> Result<Obj, StoreError> {
         Obj::Twin(TwinObject::Staking(mut staking)) => {
             load_staking_children(store, &mut staking)?;
             Obj::Twin(TwinObject::Staking(staking))
+        }
+        Obj::Twin(TwinObject::StakedWal(mut staked)) => {
+            let key = bcs::to_bytes(VOTE_LOCK_KEY).expect("bytes serialize");
+            staked.vote_locked_until_ms = child::<u64>(store, staked.id, &bytes_type(), &key)?;
+            Obj::Twin(TwinObject::StakedWal(staked))
+        }
+        Obj::Twin(TwinObject::Governance(mut governance)) => {
+            for entry_id in store.children(&governance.proposals.id)? {
+                let object = store.object(&entry_id)?.ok_or_else(|| corrupt("proposal entry", "dangling index"))?;
+                let field: Field<u64, ObjectId> =
+                    bcs::from_bytes(move_struct(&object)?.contents()).map_err(|e| corrupt("proposal entry", e))?;
+                governance.proposals.entries.insert(field.name, field.value);
+            }
+            Obj::Twin(TwinObject::Governance(governance))
+        }
+        Obj::Twin(TwinObject::Proposal(mut proposal)) => {
+            for entry_id in store.children(&proposal.votes.id)? {
+                let object = store.object(&entry_id)?.ok_or_else(|| corrupt("vote entry", "dangling index"))?;
+                let field: Field<ObjectId, VoteRecord> =
+                    bcs::from_bytes(move_struct(&object)?.contents()).map_err(|e| corrupt("vote entry", e))?;
+                proposal.votes.entries.insert(field.name, field.value);
+            }
+            Obj::Twin(TwinObject::Proposal(proposal))
         }
         other => other,
     })
@@ -249,6 +285,47 @@ pub fn children_of(obj: &Obj) -> Vec<Child> {
                     parent: table,
                     id,
                     tag: field_tag(TypeTag::U256, TypeTag::U32),
+                    contents: bcs::to_bytes(&field).expect("fields serialize"),
+                });
+            }
+        }
+        Obj::Twin(TwinObject::StakedWal(staked)) => {
+            if let Some(locked_until) = staked.vote_locked_until_ms {
+                let key = bcs::to_bytes(VOTE_LOCK_KEY).expect("bytes serialize");
+                let id = dynamic_field_id(staked.id, &bytes_type(), &key);
+                let field = Field { id, name: VOTE_LOCK_KEY.to_vec(), value: locked_until };
+                out.push(Child {
+                    parent: staked.id,
+                    id,
+                    tag: field_tag(bytes_type(), TypeTag::U64),
+                    contents: bcs::to_bytes(&field).expect("fields serialize"),
+                });
+            }
+        }
+        Obj::Twin(TwinObject::Governance(governance)) => {
+            let table = governance.proposals.id;
+            for (number, proposal_id) in &governance.proposals.entries {
+                let key = bcs::to_bytes(number).expect("u64 serializes");
+                let id = dynamic_field_id(table, &TypeTag::U64, &key);
+                let field = Field { id, name: *number, value: *proposal_id };
+                out.push(Child {
+                    parent: table,
+                    id,
+                    tag: field_tag(TypeTag::U64, id_type()),
+                    contents: bcs::to_bytes(&field).expect("fields serialize"),
+                });
+            }
+        }
+        Obj::Twin(TwinObject::Proposal(proposal)) => {
+            let table = proposal.votes.id;
+            for (staked_wal_id, record) in &proposal.votes.entries {
+                let key = bcs::to_bytes(staked_wal_id).expect("ids serialize");
+                let id = dynamic_field_id(table, &id_type(), &key);
+                let field = Field { id, name: *staked_wal_id, value: *record };
+                out.push(Child {
+                    parent: table,
+                    id,
+                    tag: field_tag(id_type(), vote_record_type()),
                     contents: bcs::to_bytes(&field).expect("fields serialize"),
                 });
             }

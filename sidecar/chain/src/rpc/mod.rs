@@ -188,6 +188,8 @@ pub(crate) fn rejection_status(rejection: Rejection) -> Status {
         | Rejection::WrongSigner { .. }
         | Rejection::NotProgrammable
         | Rejection::TooLarge(_)
+        | Rejection::PostRandomCommand { .. }
+        | Rejection::UnsupportedCommand { .. }
         | Rejection::DuplicateInput(_) => Status::invalid_argument(message),
         Rejection::ObjectNotFound(_)
         | Rejection::StaleObject { .. }

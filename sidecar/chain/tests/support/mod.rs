@@ -86,6 +86,7 @@ pub fn genesis(admin: &Account, funded: &[&Account]) -> GenesisConfig {
         total_capacity_size: 1 << 30,
         max_epochs_ahead: 5,
         epoch_duration_ms: walrus_chain::genesis::DEFAULT_EPOCH_DURATION_MS,
+        governance: Default::default(),
     }
 }
 

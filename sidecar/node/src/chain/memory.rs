@@ -2,7 +2,10 @@
 //! the contracts (register, certify, extend, delete, advance the epoch) and it emits the same
 //! `walrus::events` the Move packages would, one checkpoint per call. Invalid-blob certificates
 //! are checked exactly as `system::invalidate_blob_id` checks them (the Rust twin's committee
-//! and message parser), and every accepted one is recorded.
+//! and message parser), and every accepted one is recorded. Storage challenges: `set_challenge_seed`
+//! issues a fixed seed per epoch, and accepted attestations are recorded (`attestations`). An epoch advance starts an epoch
+//! change (`EpochChangeStart`) that `epoch_sync_done` of members with more than two thirds of the
+//! shards completes (`EpochChangeSync`, `EpochChangeDone`), as `staking::epoch_sync_done` does.
 
 use std::{
     collections::BTreeMap,
@@ -15,12 +18,15 @@ use tokio::sync::watch;
 use walrus_contracts::{
     ObjectId, U256,
     bls_aggregate::Committee,
-    events::{BlobCertified, BlobDeleted, BlobRegistered, EpochAdvanced, Event, InvalidBlobId},
+    events::{
+        BlobCertified, BlobDeleted, BlobRegistered, ChallengeSeedSet, EpochAdvanced, EpochChangeDone, EpochChangeStart,
+        EpochChangeSync, Event, InvalidBlobId, StakingEvent, StorageAttested,
+    },
     messages::parse_invalid_blob_id,
 };
 use walrus_core::{BlobId, ENCODING_TYPE_RED_STUFF};
 
-use super::{ChainError, ChainSource, EpochCommittee, EventCursor, EventStream};
+use super::{ChainError, ChainSource, EpochCall, EpochCommittee, EventCursor, EventStream};
 
 /// A certificate the chain accepted through [`ChainSource::invalidate_blob_id`].
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -53,6 +59,25 @@ struct State {
     objects: BTreeMap<ObjectId, BlobObject>,
     invalid: BTreeMap<BlobId, u32>,
     invalidations: Vec<RecordedInvalidation>,
+    /// The epoch change of `epoch` is waiting for `epoch_sync_done` signals.
+    syncing: bool,
+    /// Members that signalled `epoch_sync_done` in this epoch.
+    synced_nodes: Vec<ObjectId>,
+    /// The latest storage challenge issued (`set_challenge_seed`).
+    challenge: Option<super::IssuedChallenge>,
+    /// Every storage attestation the chain accepted, in order.
+    attestations: Vec<RecordedAttestation>,
+}
+
+/// A storage attestation the chain accepted through [`ChainSource::attest_storage`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordedAttestation {
+    /// The attesting node.
+    pub attester: ObjectId,
+    /// The challenged epoch.
+    pub epoch: u32,
+    /// The nodes it attested.
+    pub node_ids: Vec<ObjectId>,
 }
 
 /// An in-memory chain. Cloning shares the chain.
@@ -79,8 +104,17 @@ impl InMemoryChain {
             objects: BTreeMap::new(),
             invalid: BTreeMap::new(),
             invalidations: Vec::new(),
+            syncing: false,
+            synced_nodes: Vec::new(),
+            challenge: None,
+            attestations: Vec::new(),
         };
         Self { state: Arc::new(Mutex::new(state)), events_len: Arc::new(watch::Sender::new(0)) }
+    }
+
+    /// Every storage attestation the chain accepted, in order.
+    pub fn attestations(&self) -> Vec<RecordedAttestation> {
+        self.lock().attestations.clone()
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
@@ -209,7 +243,9 @@ impl InMemoryChain {
         Ok(())
     }
 
-    /// `advance_epoch`, optionally replacing the committee (it must keep the shard count).
+    /// `initiate_epoch_change`, optionally replacing the committee (it must keep the shard
+    /// count): emits `EpochAdvanced` and `EpochChangeStart` in one transaction, and the new
+    /// committee syncs. Unlike the contract, it does not wait for the previous change to finish.
     pub fn advance_epoch(&self, committee: Option<Committee>) -> Result<u32, InMemoryChainError> {
         let mut state = self.lock();
         if let Some(committee) = committee {
@@ -219,9 +255,25 @@ impl InMemoryChain {
             state.committee = committee;
         }
         state.epoch += 1;
-        let event = Event::EpochAdvanced(EpochAdvanced { epoch: state.epoch, released_funds: 0 });
-        self.emit(&mut state, vec![event]);
-        Ok(state.epoch)
+        state.syncing = true;
+        state.synced_nodes.clear();
+        let epoch = state.epoch;
+        let events = vec![
+            Event::EpochAdvanced(EpochAdvanced { epoch, released_funds: 0 }),
+            Event::Staking(StakingEvent::EpochChangeStart(EpochChangeStart { epoch })),
+        ];
+        self.emit(&mut state, events);
+        Ok(epoch)
+    }
+
+    /// True while the current epoch's committee has not finished syncing.
+    pub fn is_syncing(&self) -> bool {
+        self.lock().syncing
+    }
+
+    /// The members that signalled `epoch_sync_done` in the current epoch, in order.
+    pub fn synced_nodes(&self) -> Vec<ObjectId> {
+        self.lock().synced_nodes.clone()
     }
 
     /// Every invalid-blob certificate the chain accepted, in order.
@@ -309,5 +361,120 @@ impl ChainSource for InMemoryChain {
         state.invalid.insert(blob_id, epoch);
         self.emit(&mut state, vec![Event::InvalidBlobId(InvalidBlobId { epoch, blob_id: parsed.blob_id })]);
         Ok(())
+    }
+
+    async fn epoch_sync_done(&self, node_id: &ObjectId, epoch: u32) -> Result<EpochCall, ChainError> {
+        let mut state = self.lock();
+        if epoch != state.epoch {
+            return Ok(EpochCall::NotDue {
+                reason: format!("EWrongEpoch: the signal is for epoch {epoch}, the chain is at {}", state.epoch),
+            });
+        }
+        if state.committee.index_of(node_id).is_none() {
+            return Err(ChainError::Rejected {
+                reason: format!("ENotInCommittee: node {node_id:?} is not a member in epoch {epoch}"),
+            });
+        }
+        if !state.syncing || state.synced_nodes.contains(node_id) {
+            // A repeated or late signal changes nothing, as in Move.
+            return Ok(EpochCall::Executed);
+        }
+        state.synced_nodes.push(*node_id);
+        let synced_shards: u64 = state
+            .synced_nodes
+            .iter()
+            .filter_map(|id| state.committee.index_of(id))
+            .map(|i| u64::from(state.committee.members[i].n_shards()))
+            .sum();
+        let mut events = vec![Event::Staking(StakingEvent::EpochChangeSync(EpochChangeSync {
+            epoch,
+            node_id: *node_id,
+            synced_shards: synced_shards as u16,
+        }))];
+        if state.committee.is_quorum(synced_shards) {
+            state.syncing = false;
+            events.push(Event::Staking(StakingEvent::EpochChangeDone(EpochChangeDone { epoch, timestamp_ms: 0 })));
+        }
+        self.emit(&mut state, events);
+        Ok(EpochCall::Executed)
+    }
+
+    /// As `staking::set_challenge_seed`, with a fixed seed per epoch (tests need reproducible
+    /// samples): refused while the committee syncs or when the epoch's seed exists.
+    async fn set_challenge_seed(&self) -> Result<EpochCall, ChainError> {
+        let mut state = self.lock();
+        let epoch = state.epoch;
+        if state.syncing {
+            return Ok(EpochCall::NotDue { reason: "EWrongEpochState: the committee is still syncing".into() });
+        }
+        if state.challenge.as_ref().is_some_and(|c| c.epoch == epoch) {
+            return Ok(EpochCall::NotDue { reason: format!("ESeedAlreadySet: the seed of epoch {epoch} exists") });
+        }
+        let mut seed = vec![0x5e; walrus_contracts::storage_challenge::SEED_BYTES];
+        seed[..4].copy_from_slice(&epoch.to_le_bytes());
+        let samples_per_node = walrus_contracts::storage_challenge::DEFAULT_SAMPLES_PER_NODE;
+        state.challenge = Some(super::IssuedChallenge { epoch, seed: seed.clone(), samples_per_node });
+        let event = ChallengeSeedSet { epoch, seed, samples_per_node };
+        self.emit(&mut state, vec![Event::Staking(StakingEvent::ChallengeSeedSet(event))]);
+        Ok(EpochCall::Executed)
+    }
+
+    /// As `staking::attest_storage`: checks the epoch, the challenge, the members and repeats,
+    /// records the attestation and emits `StorageAttested` per node.
+    async fn attest_storage(
+        &self,
+        node_id: &ObjectId,
+        epoch: u32,
+        node_ids: &[ObjectId],
+    ) -> Result<EpochCall, ChainError> {
+        let mut state = self.lock();
+        let rejected = |reason: String| Err(ChainError::Rejected { reason });
+        if epoch != state.epoch {
+            return Ok(EpochCall::NotDue { reason: format!("EWrongEpoch: epoch {epoch} is over") });
+        }
+        if state.challenge.as_ref().is_none_or(|c| c.epoch != epoch) {
+            return rejected(format!("ENoChallenge: no seed was drawn in epoch {epoch}"));
+        }
+        let Some(attester_index) = state.committee.index_of(node_id) else {
+            return rejected(format!("ENotCommitteeMember: {node_id:?}"));
+        };
+        let weight = state.committee.members[attester_index].n_shards();
+        let mut events = Vec::new();
+        for (i, attested) in node_ids.iter().enumerate() {
+            if state.committee.index_of(attested).is_none() {
+                return rejected(format!("EUnknownChallengedNode: {attested:?}"));
+            }
+            if attested == node_id {
+                return rejected("ESelfAttestation".into());
+            }
+            let earlier = state
+                .attestations
+                .iter()
+                .any(|a| a.epoch == epoch && a.attester == *node_id && a.node_ids.contains(attested));
+            if earlier || node_ids[..i].contains(attested) {
+                return rejected(format!("EAlreadyAttested: {attested:?}"));
+            }
+            let before: u16 = state
+                .attestations
+                .iter()
+                .filter(|a| a.epoch == epoch && a.node_ids.contains(attested))
+                .filter_map(|a| state.committee.index_of(&a.attester))
+                .map(|index| state.committee.members[index].n_shards())
+                .sum();
+            events.push(Event::Staking(StakingEvent::StorageAttested(StorageAttested {
+                epoch,
+                attester: *node_id,
+                node_id: *attested,
+                attested_shards: before + weight,
+            })));
+        }
+        state.attestations.push(RecordedAttestation { attester: *node_id, epoch, node_ids: node_ids.to_vec() });
+        self.emit(&mut state, events);
+        Ok(EpochCall::Executed)
+    }
+
+    async fn issued_challenge(&self) -> Result<Option<super::IssuedChallenge>, ChainError> {
+        let state = self.lock();
+        Ok(state.challenge.clone().filter(|c| c.epoch == state.epoch))
     }
 }

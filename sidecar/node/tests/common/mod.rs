@@ -127,6 +127,31 @@ impl TestNetwork {
         test_node.handle = Some(handle);
     }
 
+    /// Stops node `node` (it keeps its data directory and address).
+    pub async fn stop(&mut self, node: usize) {
+        self.nodes[node].handle.take().expect("the node runs").shutdown().await;
+    }
+
+    /// Starts the stopped node `node` again on its address.
+    pub async fn start_again(&mut self, node: usize) {
+        let test_node = &mut self.nodes[node];
+        assert!(test_node.handle.is_none(), "node {node} runs already");
+        let listener = TcpListener::bind(test_node.address).await.unwrap();
+        let handle = StorageNode::start_with_listener(test_node.config.clone(), Arc::new(self.chain.clone()), listener)
+            .await
+            .unwrap();
+        test_node.handle = Some(handle);
+    }
+
+    /// Polls `done` until it holds (bounded by [`WAIT_LIMIT`]).
+    pub async fn wait_until(&self, what: &str, mut done: impl FnMut() -> bool) {
+        let deadline = tokio::time::Instant::now() + WAIT_LIMIT;
+        while !done() {
+            assert!(tokio::time::Instant::now() < deadline, "never happened: {what}");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
     pub fn data_dir(&self, node: usize) -> PathBuf {
         self.nodes[node].config.data_dir.clone()
     }

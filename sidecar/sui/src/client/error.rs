@@ -6,8 +6,8 @@ use std::time::Duration;
 use sui_sdk_types::{Address, Digest};
 use walrus_contracts::AbortCode;
 use walrus_contracts::{
-    access_policy, blob, bls_aggregate, encoding, framework, messages, metadata, staked_wal, staking, staking_inner,
-    storage_accounting, storage_resource, system, system_state_inner,
+    access_policy, blob, bls_aggregate, encoding, framework, governance, messages, metadata, package, staked_wal,
+    staking, staking_inner, storage_accounting, storage_challenge, storage_resource, system, system_state_inner,
 };
 
 use crate::{ConfigError, WalletError};
@@ -161,7 +161,10 @@ const ABORT_HINTS: &[(AbortCode, &str)] = &[
         "the proof of possession does not verify; sign the proof-of-possession message for the current staking epoch and the sending address with the node's BLS key",
     ),
     (staking_inner::E_UNKNOWN_NODE, "no staking pool has this node id; register the node first or check the id"),
-    (staking_inner::E_STAKE_TOO_SMALL, "the stake is below the minimum of 1 WAL; stake more"),
+    (
+        staking_inner::E_STAKE_TOO_SMALL,
+        "the stake is below the minimum stake (1 WAL unless governance raised it: `walrus governance info` shows min_stake_frost); stake more",
+    ),
     (
         staking_inner::E_WRONG_EPOCH_STATE,
         "the epoch change is not at this step (voting_end needs a synced committee and runs once per epoch; initiate_epoch_change needs voting_end first); wait for the previous step",
@@ -181,12 +184,106 @@ const ABORT_HINTS: &[(AbortCode, &str)] = &[
         staking_inner::E_NOT_WITHDRAWABLE,
         "the stake cannot be withdrawn yet: request a withdrawal first, then wait until its withdraw epoch begins",
     ),
+    (
+        storage_challenge::E_INVALID_CHALLENGE_PARAMETERS,
+        "the samples per node of storage challenges must be at most storage_challenge::max_samples_per_node() (64)",
+    ),
+    (
+        storage_challenge::E_CHALLENGES_DISABLED,
+        "storage challenges are switched off (0 samples per node), so no seed can be drawn",
+    ),
+    (
+        storage_challenge::E_SEED_ALREADY_SET,
+        "the storage challenge of this epoch was already issued; nothing to do until the next epoch",
+    ),
+    (
+        storage_challenge::E_NO_CHALLENGE,
+        "no storage challenge was issued this epoch; wait for its seed (ChallengeSeedSet) before attesting",
+    ),
+    (
+        storage_challenge::E_NOT_COMMITTEE_MEMBER,
+        "only members of the current committee attest storage challenges; this node is not one",
+    ),
+    (
+        storage_challenge::E_UNKNOWN_CHALLENGED_NODE,
+        "an attested node is not a member of the current committee; attest only members",
+    ),
+    (storage_challenge::E_SELF_ATTESTATION, "a node cannot attest itself; leave its own id out"),
+    (
+        storage_challenge::E_WRONG_EPOCH,
+        "the attestation names another epoch than the current one (an epoch change came first); the proofs it attests are no longer challenged",
+    ),
+    (
+        storage_challenge::E_ALREADY_ATTESTED,
+        "the node already attested one of these nodes this epoch (or named it twice); attest each node once",
+    ),
     (staked_wal::E_INVALID_SPLIT_AMOUNT, "both parts of a split must hold at least the minimum stake of 1 WAL"),
     (
         staked_wal::E_INCOMPATIBLE_STAKED_WAL,
         "only staked WAL of the same pool, activation epoch and state (and withdraw epoch) can be joined",
     ),
     (staked_wal::E_NOT_WITHDRAWING, "the staked WAL is not withdrawing, so it has no withdraw epoch or pool tokens"),
+    (
+        staked_wal::E_LOCKED_BY_VOTE,
+        "the staked WAL voted on a governance proposal and is locked until that voting ends (so the same WAL cannot vote twice); once it ended, release the lock with `walrus governance release-lock` and retry",
+    ),
+    (
+        governance::E_WRONG_VERSION,
+        "the Governance object holds a version this package does not know; use the package version the network's Governance was upgraded to",
+    ),
+    (
+        governance::E_INVALID_PARAMETERS,
+        "the governance parameters are invalid (a zero deposit, a voting period of 0 or above a year, a delay above a year, a quorum above 10000 or a threshold of 10000 or more basis points)",
+    ),
+    (
+        governance::E_UNKNOWN_PARAMETER,
+        "no governance parameter has this id; use one of the names `walrus governance info` lists",
+    ),
+    (
+        governance::E_INVALID_PARAMETER_VALUE,
+        "the value is outside the parameter's range (`walrus governance info` lists each range); propose a value inside it",
+    ),
+    (
+        governance::E_INVALID_DIGEST,
+        "an upgrade digest is 32 bytes (the SHA-256 `sui move build --dump-bytecode-as-base64` prints)",
+    ),
+    (governance::E_DESCRIPTION_TOO_LONG, "the description (or text) is longer than 4096 bytes; shorten it"),
+    (
+        governance::E_DEPOSIT_TOO_SMALL,
+        "the deposit is below the governance's minimum deposit (`walrus governance info`); deposit more WAL",
+    ),
+    (
+        governance::E_NO_VOTING_POWER,
+        "the StakedWal has no voting power: it is withdrawing, or its stake is not active yet (it activates at the next epoch change); use active stake",
+    ),
+    (governance::E_INVALID_VOTE, "the vote must be 0 (yes), 1 (no) or 2 (abstain)"),
+    (governance::E_VOTING_CLOSED, "the proposal's voting has ended; votes are no longer accepted"),
+    (
+        governance::E_VOTING_OPEN,
+        "the proposal's voting has not ended yet; wait until its voting end (`walrus governance show`)",
+    ),
+    (
+        governance::E_NOT_APPROVED,
+        "the proposal missed its quorum or its approval threshold, so it cannot be executed; propose it again if it should pass",
+    ),
+    (
+        governance::E_EXECUTION_TOO_EARLY,
+        "the proposal is approved but its execution delay has not passed; wait until it is executable (`walrus governance show`)",
+    ),
+    (governance::E_ALREADY_EXECUTED, "the proposal was executed already; nothing to do"),
+    (
+        governance::E_WRONG_PROPOSAL_KIND,
+        "upgrade proposals are executed with the new package (execute_upgrade, Upgrade, commit_upgrade), other proposals with execute",
+    ),
+    (governance::E_DEPOSIT_SETTLED, "the proposal's deposit was settled already; nothing to do"),
+    (
+        governance::E_VOTE_LOCK_ACTIVE,
+        "the staked WAL stays locked until the last voting it took part in ends; wait for that time (`walrus staking list-stakes`)",
+    ),
+    (package::E_TOO_PERMISSIVE, "the upgrade policy is more permissive than the UpgradeCap allows"),
+    (package::E_ALREADY_AUTHORIZED, "another upgrade of the package is in progress in this transaction"),
+    (package::E_NOT_AUTHORIZED, "no upgrade was authorized; execute the approved upgrade proposal first"),
+    (package::E_WRONG_UPGRADE_CAP, "the upgrade receipt belongs to another UpgradeCap"),
     (
         framework::DYNAMIC_FIELD_E_FIELD_DOES_NOT_EXIST,
         "an entry the call needs does not exist (e.g. a staking pool or an exchange rate); check the ids",
@@ -544,6 +641,7 @@ mod tests {
             staked_wal::E_INVALID_SPLIT_AMOUNT,
             staked_wal::E_INCOMPATIBLE_STAKED_WAL,
             staked_wal::E_NOT_WITHDRAWING,
+            staked_wal::E_LOCKED_BY_VOTE,
             framework::DYNAMIC_FIELD_E_FIELD_DOES_NOT_EXIST,
         ];
         for code in codes {
@@ -558,6 +656,61 @@ mod tests {
             let mut module_codes: Vec<u64> = codes.iter().filter(|c| c.module == module).map(|c| c.code).collect();
             module_codes.sort_unstable();
             assert_eq!(module_codes, (0..module_codes.len() as u64).collect::<Vec<_>>(), "{module}");
+        }
+    }
+
+    #[test]
+    fn every_governance_abort_code_is_listed() {
+        let codes = [
+            governance::E_WRONG_VERSION,
+            governance::E_INVALID_PARAMETERS,
+            governance::E_UNKNOWN_PARAMETER,
+            governance::E_INVALID_PARAMETER_VALUE,
+            governance::E_INVALID_DIGEST,
+            governance::E_DESCRIPTION_TOO_LONG,
+            governance::E_DEPOSIT_TOO_SMALL,
+            governance::E_NO_VOTING_POWER,
+            governance::E_INVALID_VOTE,
+            governance::E_VOTING_CLOSED,
+            governance::E_VOTING_OPEN,
+            governance::E_NOT_APPROVED,
+            governance::E_EXECUTION_TOO_EARLY,
+            governance::E_ALREADY_EXECUTED,
+            governance::E_WRONG_PROPOSAL_KIND,
+            governance::E_DEPOSIT_SETTLED,
+            governance::E_VOTE_LOCK_ACTIVE,
+        ];
+        // 0, 1, 2, ... without gaps, as in the Move source.
+        for (expected, code) in codes.into_iter().enumerate() {
+            assert_eq!(code.code, expected as u64, "{code:?}");
+            assert_eq!(known_abort(code.module, code.code).map(|(abort, _)| abort), Some(code), "{code:?}");
+        }
+        for code in [package::E_TOO_PERMISSIVE, package::E_ALREADY_AUTHORIZED, package::E_NOT_AUTHORIZED] {
+            assert_eq!(known_abort("0x2::package", code.code).map(|(abort, _)| abort), Some(code));
+        }
+    }
+
+    #[test]
+    fn every_storage_challenge_abort_code_is_listed() {
+        let codes = [
+            storage_challenge::E_INVALID_CHALLENGE_PARAMETERS,
+            storage_challenge::E_CHALLENGES_DISABLED,
+            storage_challenge::E_SEED_ALREADY_SET,
+            storage_challenge::E_NO_CHALLENGE,
+            storage_challenge::E_NOT_COMMITTEE_MEMBER,
+            storage_challenge::E_UNKNOWN_CHALLENGED_NODE,
+            storage_challenge::E_SELF_ATTESTATION,
+            storage_challenge::E_ALREADY_ATTESTED,
+            storage_challenge::E_WRONG_EPOCH,
+        ];
+        // 0, 1, 2, ... without gaps, as in the Move source.
+        for (expected, code) in codes.into_iter().enumerate() {
+            assert_eq!(code.code, expected as u64, "{code:?}");
+            assert_eq!(
+                known_abort(code.module, code.code).map(|(abort, _)| abort),
+                Some(code),
+                "{code:?} is not listed"
+            );
         }
     }
 

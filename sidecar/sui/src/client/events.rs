@@ -14,7 +14,8 @@ use sui_rpc::field::{FieldMask, FieldMaskUtil};
 use sui_rpc::proto::sui::rpc::v2 as proto;
 use sui_sdk_types::Digest;
 use walrus_contracts::events::{
-    AccessPolicyEvent, BlobCertified, BlobDeleted, BlobRegistered, EpochAdvanced, Event, InvalidBlobId, StakingEvent,
+    AccessPolicyEvent, BlobCertified, BlobDeleted, BlobRegistered, EpochAdvanced, Event, GovernanceEvent,
+    InvalidBlobId, StakingEvent,
 };
 
 use super::{ChainError, ChainResult, WalrusChainClient};
@@ -60,6 +61,9 @@ pub(crate) fn decode_walrus_event(deployment: &Deployment, event: &sui_sdk_types
         "InvalidBlobId" => bcs::from_bytes::<InvalidBlobId>(bytes).map(Event::InvalidBlobId),
         "EpochAdvanced" => bcs::from_bytes::<EpochAdvanced>(bytes).map(Event::EpochAdvanced),
         name if StakingEvent::NAMES.contains(&name) => StakingEvent::from_bcs(name, bytes)?.map(Event::Staking),
+        name if GovernanceEvent::NAMES.contains(&name) => {
+            GovernanceEvent::from_bcs(name, bytes)?.map(Event::Governance)
+        }
         name => AccessPolicyEvent::from_bcs(name, bytes)?.map(Event::AccessPolicy),
     };
     Some(decoded.map_err(|e| ChainError::MalformedResponse {

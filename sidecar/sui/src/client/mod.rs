@@ -17,6 +17,9 @@
 //! - Staking ([`staking`]): storage-node registration with a proof of possession, stake and
 //!   withdrawals, commission and votes, and the clock-driven epoch change (`voting_end`,
 //!   `initiate_epoch_change`, `epoch_sync_done`), with reads of the `Staking` object.
+//! - Governance ([`governance`]): proposals (parameter changes, upgrades, text), votes with
+//!   `StakedWal` objects, execution, deposits, the vote lock, and reads of proposals with their
+//!   tallies and status.
 //!
 //! Errors ([`ChainError`]) name what went wrong and what to do; Move aborts carry the module,
 //! constant name and code of `walrus-contracts`.
@@ -25,6 +28,7 @@ pub mod calls;
 pub mod coins;
 pub mod error;
 pub mod events;
+pub mod governance;
 pub mod reads;
 pub mod staking;
 pub mod transactions;
@@ -40,6 +44,7 @@ use crate::{AccountKey, ClientConfig, Deployment, Keystore};
 pub use calls::Certificate;
 pub use error::{ChainError, ChainResult};
 pub use events::{ChainEvent, EventCursor, EventStream};
+pub use governance::{CreatedProposal, ProposalInfo, ProposalKind, ProposalStatus, VoteChoice};
 pub use reads::{ChainObject, RawObject, SystemInfo};
 pub use staking::{NodeRegistration, StakingInfo};
 pub use transactions::{ExecutedTransaction, WalrusPtb};

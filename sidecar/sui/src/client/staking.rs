@@ -27,6 +27,9 @@ use super::{ChainError, ChainObject, ChainResult, ExecutedTransaction, WalrusCha
 pub const CLOCK_OBJECT: Address = Address::from_static("0x6");
 /// The Clock's initial shared version (it was shared at genesis).
 pub const CLOCK_INITIAL_SHARED_VERSION: u64 = 1;
+/// The `Random` object's id, `0x8`. Its initial shared version differs between networks (it was
+/// created by a protocol upgrade), so the client reads it ([`WalrusChainClient::random_object`]).
+pub const RANDOM_OBJECT: Address = Address::from_static("0x8");
 
 /// What `staking::register_candidate` needs: the node's metadata, its BLS key with the proof of
 /// possession, its commission and its first votes.
@@ -209,6 +212,19 @@ impl WalrusPtb {
     pub fn epoch_sync_done(&mut self, staking: Argument, cap: Argument, epoch: u32, clock: Argument) -> Argument {
         let epoch = self.pure(&epoch);
         self.walrus_call("staking", "epoch_sync_done", vec![staking, cap, epoch, clock])
+    }
+
+    /// `staking::set_challenge_seed(&mut Staking, &Random)` (an `entry` function: only
+    /// `TransferObjects` and `MergeCoins` may follow it in the transaction).
+    pub fn set_challenge_seed(&mut self, staking: Argument, random: Argument) -> Argument {
+        self.walrus_call("staking", "set_challenge_seed", vec![staking, random])
+    }
+
+    /// `staking::attest_storage(&mut Staking, &StorageNodeCap, epoch: u32, node_ids: vector<ID>)`.
+    pub fn attest_storage(&mut self, staking: Argument, cap: Argument, epoch: u32, node_ids: &[Address]) -> Argument {
+        let epoch = self.pure(&epoch);
+        let node_ids = self.pure(&node_ids.to_vec());
+        self.walrus_call("staking", "attest_storage", vec![staking, cap, epoch, node_ids])
     }
 
     /// `staking::burn_pending_rewards(&mut Staking, &mut ProtectedTreasury)`.
@@ -546,6 +562,43 @@ impl WalrusChainClient {
         self.operator_call(cap, |ptb, staking, cap| {
             let clock = ptb.clock();
             ptb.epoch_sync_done(staking, cap, epoch, clock);
+        })
+        .await
+    }
+
+    /// The `Random` object's (`0x8`) initial shared version.
+    pub async fn random_object(&self) -> ChainResult<u64> {
+        match self.get_raw_object(RANDOM_OBJECT).await?.owner {
+            Owner::Shared(version) => Ok(version),
+            _ => Err(ChainError::InvalidArgument("the Random object (0x8) is not shared".into())),
+        }
+    }
+
+    /// Draws the current epoch's storage-challenge seed from `sui::random` (anyone may; storage
+    /// nodes do once their committee synced). Aborts with `storage_challenge::ESeedAlreadySet` if
+    /// someone else was first.
+    pub async fn set_challenge_seed(&self) -> ChainResult<ExecutedTransaction> {
+        let (staking_id, version) = self.staking_object().await?;
+        let random_version = self.random_object().await?;
+        self.run(&[], None, |ptb, _| {
+            let staking = ptb.shared(staking_id, version, true);
+            let random = ptb.shared(RANDOM_OBJECT, random_version, false);
+            ptb.set_challenge_seed(staking, random);
+            Ok(())
+        })
+        .await
+    }
+
+    /// Attests, as the node of `cap`, that `node_ids` answered the storage challenge of `epoch`
+    /// (the current epoch; `storage_challenge::EWrongEpoch` otherwise) with proofs that verified.
+    pub async fn attest_storage(
+        &self,
+        cap: Address,
+        epoch: u32,
+        node_ids: &[Address],
+    ) -> ChainResult<ExecutedTransaction> {
+        self.operator_call(cap, |ptb, staking, cap| {
+            ptb.attest_storage(staking, cap, epoch, node_ids);
         })
         .await
     }

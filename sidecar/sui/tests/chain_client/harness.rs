@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sui_sdk_types::Address;
-use walrus_chain::{GenesisConfig, GenesisInfo, GenesisMember, LocalChain, RpcHandle};
+use walrus_chain::{GenesisConfig, GenesisInfo, GenesisMember, GovernanceGenesis, LocalChain, RpcHandle};
 use walrus_contracts::ObjectId;
 use walrus_core::{
     BlobCommitment, BlobId, EncodingConfig,
@@ -25,6 +25,10 @@ pub const WRITE_PRICE: u64 = 2_000;
 pub const MAX_EPOCHS_AHEAD: u32 = 5;
 /// The Walrus epoch length of the test chain; tests move the chain's clock instead of waiting.
 pub const EPOCH_MS: u64 = 60_000;
+/// Governance of the test chain: a vote of 10 s and 5 s of delay (tests move the clock).
+pub const GOVERNANCE_VOTING_MS: u64 = 10_000;
+/// See [`GOVERNANCE_VOTING_MS`].
+pub const GOVERNANCE_DELAY_MS: u64 = 5_000;
 /// Seed of the account that operates member 0; member i is operated by `OPERATOR_SEED + i`.
 pub const OPERATOR_SEED: u8 = 20;
 /// Every test finishes well within this; a hung call fails the test instead of hanging the run.
@@ -103,6 +107,11 @@ impl TestChain {
             total_capacity_size: 1 << 30,
             max_epochs_ahead: MAX_EPOCHS_AHEAD,
             epoch_duration_ms: EPOCH_MS,
+            governance: GovernanceGenesis {
+                voting_duration_ms: GOVERNANCE_VOTING_MS,
+                execution_delay_ms: GOVERNANCE_DELAY_MS,
+                ..GovernanceGenesis::default()
+            },
         };
         let dir = tempfile::tempdir().unwrap();
         let chain = Arc::new(LocalChain::open(dir.path(), &genesis).unwrap());
@@ -122,6 +131,10 @@ impl TestChain {
             walrus_package: self.info.walrus_package,
             system_object: self.info.system_object,
             system_initial_shared_version: self.info.system_initial_shared_version,
+            governance: Some(walrus_sui::SharedObjectRef {
+                id: self.info.governance_object,
+                initial_shared_version: self.info.governance_initial_shared_version,
+            }),
         }
     }
 

@@ -6,6 +6,7 @@ mod calls;
 mod concurrency;
 mod events;
 mod failures;
+mod governance;
 mod harness;
 mod restart;
 mod staking;
