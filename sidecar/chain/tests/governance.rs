@@ -4,19 +4,18 @@
 //! command and of an unconsumed upgrade ticket.
 
 use sui_sdk_types::{
-    Address, Argument, Command, ExecutionError, ExecutionStatus, Input, Object, SharedInput, TransactionEffects,
-    TransferObjects, Upgrade,
+    Address, Argument, Command, ExecutionError, ExecutionStatus, Input, Object, TransactionEffects, TransferObjects,
+    Upgrade,
 };
 use walrus_chain::{
     GenesisConfig, GovernanceGenesis, LocalChain, Rejection,
     execute::objects::load,
-    types::{CLOCK_INITIAL_SHARED_VERSION, CLOCK_OBJECT, CoinKind, Obj, WALRUS_PACKAGE, to_object_id},
+    types::{CoinKind, Obj, WALRUS_PACKAGE, to_object_id},
 };
 use walrus_contracts::{
     governance::{self, Governance, Parameter, Proposal},
     objects::Object as Twin,
     staked_wal::{self, StakedWal},
-    system::System,
 };
 
 mod support;
@@ -29,12 +28,7 @@ const DEPOSIT: u64 = 100 * SUI;
 /// The vectors' committee, member i operated by `operators[i]` with a genesis stake of
 /// (i + 1) * 1000 WAL, and governance with 10 s of voting and 5 s of delay.
 fn genesis(admin: &Account, operators: &[Account]) -> GenesisConfig {
-    let funded: Vec<&Account> = operators.iter().collect();
-    let mut config = support::genesis(admin, &funded);
-    for (i, member) in config.committee.iter_mut().enumerate() {
-        member.stake_frost = (i as u64 + 1) * 1_000 * SUI;
-        member.operator = Some(operators[i].address);
-    }
+    let mut config = staked_genesis(admin, operators);
     config.governance = GovernanceGenesis {
         voting_duration_ms: VOTING_MS,
         execution_delay_ms: DELAY_MS,
@@ -43,30 +37,9 @@ fn genesis(admin: &Account, operators: &[Account]) -> GenesisConfig {
     config
 }
 
-fn shared(id: Address, version: u64, mutable: bool) -> Input {
-    Input::Shared(SharedInput::new(id, version, mutable))
-}
-
 fn governance_input(chain: &LocalChain) -> Input {
     let info = chain.info();
-    shared(info.governance_object, info.governance_initial_shared_version, true)
-}
-
-fn staking_input(chain: &LocalChain, mutable: bool) -> Input {
-    let info = chain.info();
-    shared(info.staking_object, info.staking_initial_shared_version, mutable)
-}
-
-fn clock_input() -> Input {
-    shared(CLOCK_OBJECT, CLOCK_INITIAL_SHARED_VERSION, false)
-}
-
-fn typed(chain: &LocalChain, id: Address) -> Twin {
-    let object = chain.object(id).unwrap().unwrap();
-    match load(chain.store(), &object).unwrap().unwrap() {
-        Obj::Twin(twin) => twin,
-        other => panic!("{id} is {other:?}"),
-    }
+    shared_input(info.governance_object, info.governance_initial_shared_version, true)
 }
 
 fn governance_object(chain: &LocalChain) -> Governance {
@@ -77,11 +50,6 @@ fn governance_object(chain: &LocalChain) -> Governance {
 fn proposal(chain: &LocalChain, id: Address) -> Proposal {
     let Twin::Proposal(p) = typed(chain, id) else { panic!("{id} is not a Proposal") };
     p
-}
-
-fn system(chain: &LocalChain) -> System {
-    let Twin::System(system) = typed(chain, chain.info().system_object) else { panic!("not the System") };
-    system
 }
 
 /// `owner`'s `StakedWal` (the genesis stake of its pool).
@@ -124,7 +92,7 @@ fn propose(chain: &LocalChain, sender: &Account, value: u64) -> Address {
             pure(&"more epochs".to_string()),
             Input::ImmutableOrOwned(reference(&coins[0])),
             pure(&DEPOSIT),
-            clock_input(),
+            clock_input(false),
         ],
         vec![
             Command::SplitCoins(sui_sdk_types::SplitCoins {
@@ -166,11 +134,11 @@ fn vote(chain: &LocalChain, voter: &Account, proposal_id: Address, choice: u8) -
         chain,
         voter,
         vec![
-            shared(proposal_id, version, true),
+            shared_input(proposal_id, version, true),
             staking_input(chain, false),
             Input::ImmutableOrOwned(reference(&staked)),
             pure(&choice),
-            clock_input(),
+            clock_input(false),
         ],
         vec![call(
             "governance",
@@ -186,7 +154,7 @@ fn proposal_input(chain: &LocalChain, proposal_id: Address) -> Input {
         sui_sdk_types::Owner::Shared(version) => *version,
         other => panic!("the proposal is {other:?}"),
     };
-    shared(proposal_id, version, true)
+    shared_input(proposal_id, version, true)
 }
 
 fn execute(chain: &LocalChain, sender: &Account, proposal_id: Address) -> walrus_chain::ExecutedTransaction {
@@ -198,7 +166,7 @@ fn execute(chain: &LocalChain, sender: &Account, proposal_id: Address) -> walrus
             proposal_input(chain, proposal_id),
             staking_input(chain, true),
             system_input(chain, true),
-            clock_input(),
+            clock_input(false),
         ],
         vec![
             call(
@@ -315,7 +283,7 @@ fn a_parameter_change_is_proposed_voted_and_executed_through_signed_transactions
     let tx = sign(
         &chain,
         &operators[3],
-        vec![Input::ImmutableOrOwned(reference(&staked_object)), clock_input()],
+        vec![Input::ImmutableOrOwned(reference(&staked_object)), clock_input(false)],
         vec![call("governance", "release_vote_lock", vec![Argument::Input(0), Argument::Input(1)])],
     );
     assert_eq!(status(&chain.execute(tx).unwrap().effects), &ExecutionStatus::Success);
@@ -347,7 +315,7 @@ fn upgrades_need_a_move_vm_which_the_local_chain_lacks() {
     let tx = sign(
         &chain,
         &admin,
-        vec![governance_input(&chain), clock_input()],
+        vec![governance_input(&chain), clock_input(false)],
         vec![Command::Upgrade(Upgrade {
             modules: vec![vec![0xa1, 0x1c]],
             dependencies: vec![],
@@ -393,7 +361,7 @@ fn upgrades_need_a_move_vm_which_the_local_chain_lacks() {
             pure(&vec![7u8; 32]),
             pure(&"v2".to_string()),
             Input::ImmutableOrOwned(reference(&coins[0])),
-            clock_input(),
+            clock_input(false),
         ],
         vec![call("governance", "propose_upgrade", (0..7).map(Argument::Input).collect())],
     );
@@ -409,7 +377,7 @@ fn upgrades_need_a_move_vm_which_the_local_chain_lacks() {
         let tx = sign(
             chain,
             &admin,
-            vec![governance_input(chain), proposal_input(chain, proposal_id), clock_input()],
+            vec![governance_input(chain), proposal_input(chain, proposal_id), clock_input(false)],
             vec![call(
                 "governance",
                 "execute_upgrade",

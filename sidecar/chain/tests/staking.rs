@@ -2,22 +2,15 @@
 //! rules, `voting_end` and `initiate_epoch_change` driven by the chain's clock, the committee's
 //! `epoch_sync_done`, and the rewards of the finished epoch in the pools.
 
-use sui_sdk_types::{
-    Address, Argument, Command, ExecutionError, ExecutionStatus, Input, Object, SharedInput, TransactionEffects,
-    TransferObjects,
-};
+use sui_sdk_types::{Argument, Command, ExecutionError, ExecutionStatus, Input, TransactionEffects, TransferObjects};
 use walrus_chain::{
     GenesisConfig, LocalChain, Rejection,
     execute::objects::load,
-    types::{CLOCK_INITIAL_SHARED_VERSION, CLOCK_OBJECT, CoinKind, Obj, to_object_id},
+    types::{CLOCK_OBJECT, CoinKind, Obj, to_object_id},
 };
 use walrus_contracts::{
     events::Event as TwinEvent,
-    objects::Object as Twin,
-    staking::Staking,
     staking_inner::{E_TOO_EARLY, EpochState},
-    storage_node::StorageNodeCap,
-    system::System,
 };
 
 mod support;
@@ -29,45 +22,11 @@ const MIB: u64 = 1 << 20;
 /// The vectors' committee (1, 2, 3, 4 shards), member i operated by `operators[i]` with a
 /// genesis stake of (i + 1) * 1000 WAL.
 fn genesis(admin: &Account, operators: &[Account]) -> GenesisConfig {
-    let funded: Vec<&Account> = operators.iter().collect();
-    let mut config = support::genesis(admin, &funded);
-    for (i, member) in config.committee.iter_mut().enumerate() {
-        member.stake_frost = (i as u64 + 1) * 1_000 * SUI;
-        member.operator = Some(operators[i].address);
-    }
-    config.epoch_duration_ms = EPOCH_MS;
-    config
-}
-
-fn staking_input(chain: &LocalChain) -> Input {
-    let info = chain.info();
-    Input::Shared(SharedInput::new(info.staking_object, info.staking_initial_shared_version, true))
-}
-
-fn clock_input(mutable: bool) -> Input {
-    Input::Shared(SharedInput::new(CLOCK_OBJECT, CLOCK_INITIAL_SHARED_VERSION, mutable))
+    GenesisConfig { epoch_duration_ms: EPOCH_MS, ..staked_genesis(admin, operators) }
 }
 
 fn status(effects: &TransactionEffects) -> &ExecutionStatus {
     effects.status()
-}
-
-fn typed(chain: &LocalChain, id: Address) -> Twin {
-    let object = chain.object(id).unwrap().unwrap();
-    match load(chain.store(), &object).unwrap().unwrap() {
-        Obj::Twin(twin) => twin,
-        other => panic!("{id} is {other:?}"),
-    }
-}
-
-fn staking(chain: &LocalChain) -> Staking {
-    let Twin::Staking(staking) = typed(chain, chain.info().staking_object) else { panic!("not the Staking") };
-    staking
-}
-
-fn system(chain: &LocalChain) -> System {
-    let Twin::System(system) = typed(chain, chain.info().system_object) else { panic!("not the System") };
-    system
 }
 
 fn clock_ms(chain: &LocalChain) -> u64 {
@@ -77,21 +36,12 @@ fn clock_ms(chain: &LocalChain) -> u64 {
     }
 }
 
-fn cap_object(chain: &LocalChain, owner: Address) -> (Object, StorageNodeCap) {
-    for object in chain.owned_objects(owner).unwrap() {
-        if let Some(Obj::Twin(Twin::StorageNodeCap(cap))) = load(chain.store(), &object).unwrap() {
-            return (object, cap);
-        }
-    }
-    panic!("{owner} holds no StorageNodeCap");
-}
-
 /// Runs `staking::<function>(&mut Staking, &Clock)` as `sender`.
 fn with_clock(chain: &LocalChain, sender: &Account, function: &str) -> walrus_chain::ExecutedTransaction {
     let tx = sign(
         chain,
         sender,
-        vec![staking_input(chain), clock_input(false)],
+        vec![staking_input(chain, true), clock_input(false)],
         vec![call("staking", function, vec![Argument::Input(0), Argument::Input(1)])],
     );
     chain.execute(tx).unwrap()
@@ -122,7 +72,7 @@ fn a_whole_epoch_change_with_rewards_through_signed_transactions() {
     let tx = sign(
         &chain,
         &admin,
-        vec![staking_input(&chain), clock_input(true)],
+        vec![staking_input(&chain, true), clock_input(true)],
         vec![call("staking", "voting_end", vec![Argument::Input(0), Argument::Input(1)])],
     );
     assert!(matches!(chain.execute(tx), Err(Rejection::NotUsable { .. })));
@@ -172,7 +122,7 @@ fn a_whole_epoch_change_with_rewards_through_signed_transactions() {
     let tx = sign(
         &chain,
         &admin,
-        vec![staking_input(&chain), system_input(&chain, true), clock_input(false)],
+        vec![staking_input(&chain, true), system_input(&chain, true), clock_input(false)],
         vec![call(
             "staking",
             "initiate_epoch_change",
@@ -196,7 +146,7 @@ fn a_whole_epoch_change_with_rewards_through_signed_transactions() {
             &chain,
             &operators[i],
             vec![
-                staking_input(&chain),
+                staking_input(&chain, true),
                 Input::ImmutableOrOwned(reference(&cap_object)),
                 pure(&2u32),
                 clock_input(false),

@@ -2,22 +2,16 @@
 //! and Sui's rules for it, the seed, attestations by the nodes' caps, and the epoch change that
 //! keeps an unattested node's share in the storage fund.
 
-use sui_sdk_types::{
-    Address, Argument, Command, ExecutionError, ExecutionStatus, Input, Object, Owner, SharedInput, TransferObjects,
-};
+use sui_sdk_types::{Argument, Command, ExecutionError, ExecutionStatus, Input, Owner, TransferObjects};
 use walrus_chain::{
     GenesisConfig, LocalChain, Rejection,
     execute::objects::load,
-    types::{CLOCK_INITIAL_SHARED_VERSION, CLOCK_OBJECT, CoinKind, Obj, RANDOM_INITIAL_SHARED_VERSION, RANDOM_OBJECT},
+    types::{CoinKind, Obj, RANDOM_INITIAL_SHARED_VERSION, RANDOM_OBJECT},
 };
 use walrus_contracts::{
     ObjectId,
     events::{Event as TwinEvent, StakingEvent},
-    objects::Object as Twin,
-    staking::Staking,
     storage_challenge::{E_SEED_ALREADY_SET, E_WRONG_EPOCH},
-    storage_node::StorageNodeCap,
-    system::System,
 };
 
 mod support;
@@ -28,54 +22,11 @@ const MIB: u64 = 1 << 20;
 
 /// The vectors' committee (1, 2, 3, 4 shards), member i operated by `operators[i]`.
 fn genesis(admin: &Account, operators: &[Account]) -> GenesisConfig {
-    let funded: Vec<&Account> = operators.iter().collect();
-    let mut config = support::genesis(admin, &funded);
-    for (i, member) in config.committee.iter_mut().enumerate() {
-        member.stake_frost = (i as u64 + 1) * 1_000 * SUI;
-        member.operator = Some(operators[i].address);
-    }
-    config.epoch_duration_ms = EPOCH_MS;
-    config
-}
-
-fn staking_input(chain: &LocalChain) -> Input {
-    let info = chain.info();
-    Input::Shared(SharedInput::new(info.staking_object, info.staking_initial_shared_version, true))
-}
-
-fn clock_input() -> Input {
-    Input::Shared(SharedInput::new(CLOCK_OBJECT, CLOCK_INITIAL_SHARED_VERSION, false))
+    GenesisConfig { epoch_duration_ms: EPOCH_MS, ..staked_genesis(admin, operators) }
 }
 
 fn random_input(mutable: bool) -> Input {
-    Input::Shared(SharedInput::new(RANDOM_OBJECT, RANDOM_INITIAL_SHARED_VERSION, mutable))
-}
-
-fn typed(chain: &LocalChain, id: Address) -> Twin {
-    let object = chain.object(id).unwrap().unwrap();
-    match load(chain.store(), &object).unwrap().unwrap() {
-        Obj::Twin(twin) => twin,
-        other => panic!("{id} is {other:?}"),
-    }
-}
-
-fn staking(chain: &LocalChain) -> Staking {
-    let Twin::Staking(staking) = typed(chain, chain.info().staking_object) else { panic!("not the Staking") };
-    staking
-}
-
-fn system(chain: &LocalChain) -> System {
-    let Twin::System(system) = typed(chain, chain.info().system_object) else { panic!("not the System") };
-    system
-}
-
-fn cap_object(chain: &LocalChain, owner: Address) -> (Object, StorageNodeCap) {
-    for object in chain.owned_objects(owner).unwrap() {
-        if let Some(Obj::Twin(Twin::StorageNodeCap(cap))) = load(chain.store(), &object).unwrap() {
-            return (object, cap);
-        }
-    }
-    panic!("{owner} holds no StorageNodeCap");
+    shared_input(RANDOM_OBJECT, RANDOM_INITIAL_SHARED_VERSION, mutable)
 }
 
 fn succeeded(executed: &walrus_chain::ExecutedTransaction) {
@@ -104,7 +55,7 @@ fn set_seed(chain: &LocalChain, sender: &Account) -> walrus_chain::ExecutedTrans
     let tx = sign(
         chain,
         sender,
-        vec![staking_input(chain), random_input(false)],
+        vec![staking_input(chain, true), random_input(false)],
         vec![call("staking", "set_challenge_seed", vec![Argument::Input(0), Argument::Input(1)])],
     );
     chain.execute(tx).unwrap()
@@ -115,7 +66,7 @@ fn attest(chain: &LocalChain, operator: &Account, epoch: u32, nodes: &[ObjectId]
     let tx = sign(
         chain,
         operator,
-        vec![staking_input(chain), Input::ImmutableOrOwned(reference(&cap)), pure(&epoch), pure(&nodes.to_vec())],
+        vec![staking_input(chain, true), Input::ImmutableOrOwned(reference(&cap)), pure(&epoch), pure(&nodes.to_vec())],
         vec![call(
             "staking",
             "attest_storage",
@@ -142,14 +93,14 @@ fn an_unattested_node_loses_its_share_through_signed_transactions() {
     let tx = sign(
         &chain,
         &admin,
-        vec![staking_input(&chain), random_input(true)],
+        vec![staking_input(&chain, true), random_input(true)],
         vec![call("staking", "set_challenge_seed", vec![Argument::Input(0), Argument::Input(1)])],
     );
     assert!(matches!(chain.execute(tx), Err(Rejection::NotUsable { .. })));
     let tx = sign(
         &chain,
         &admin,
-        vec![staking_input(&chain), random_input(false)],
+        vec![staking_input(&chain, true), random_input(false)],
         vec![
             call("staking", "set_challenge_seed", vec![Argument::Input(0), Argument::Input(1)]),
             call("staking", "epoch", vec![Argument::Input(0)]),
@@ -211,7 +162,7 @@ fn an_unattested_node_loses_its_share_through_signed_transactions() {
     let tx = sign(
         &chain,
         &admin,
-        vec![staking_input(&chain), clock_input()],
+        vec![staking_input(&chain, true), clock_input(false)],
         vec![call("staking", "voting_end", vec![Argument::Input(0), Argument::Input(1)])],
     );
     succeeded(&chain.execute(tx).unwrap());
@@ -219,7 +170,7 @@ fn an_unattested_node_loses_its_share_through_signed_transactions() {
     let tx = sign(
         &chain,
         &admin,
-        vec![staking_input(&chain), system_input(&chain, true), clock_input()],
+        vec![staking_input(&chain, true), system_input(&chain, true), clock_input(false)],
         vec![call(
             "staking",
             "initiate_epoch_change",

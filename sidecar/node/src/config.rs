@@ -165,6 +165,12 @@ pub struct DeploymentConfig {
     pub system_object: Address,
     /// Version at which `System` became shared.
     pub system_initial_shared_version: u64,
+    /// The first checkpoint that can hold the deployment's events: where a node with no saved
+    /// event cursor starts reading. 0 (the default) reads from genesis, right for the local
+    /// chain; on a Sui network use the checkpoint of the package's publish transaction, since
+    /// reading every checkpoint from genesis would take days.
+    #[serde(default)]
+    pub first_checkpoint: u64,
 }
 
 impl From<Deployment> for DeploymentConfig {
@@ -174,6 +180,7 @@ impl From<Deployment> for DeploymentConfig {
             walrus_package: d.walrus_package,
             system_object: d.system_object,
             system_initial_shared_version: d.system_initial_shared_version,
+            first_checkpoint: 0,
         }
     }
 }
@@ -364,6 +371,7 @@ mod tests {
                 walrus_package: Address::new([2; 32]),
                 system_object: Address::new([3; 32]),
                 system_initial_shared_version: 7,
+                first_checkpoint: 1234,
             }),
             limits: NodeLimits::default(),
         }
@@ -387,6 +395,18 @@ mod tests {
         assert_eq!(parsed.limits.max_concurrent_requests, NodeLimits::default().max_concurrent_requests);
         assert!(parsed.deployment(Path::new("node.yaml")).unwrap_err().to_string().contains("walrus node config"));
         assert_eq!(config.deployment(&path).unwrap().system_initial_shared_version, 7);
+        assert_eq!(NodeConfig::load(&path).unwrap().deployment.unwrap().first_checkpoint, 1234);
+        // Configs written before `first_checkpoint` existed still load, reading from genesis.
+        let without = text.replace(
+            "limits:",
+            &format!(
+                "deployment:\n  wal_package: \"0x{0}\"\n  walrus_package: \"0x{0}\"\n  system_object: \"0x{0}\"\n  \
+             system_initial_shared_version: 1\nlimits:",
+                "02".repeat(32)
+            ),
+        );
+        let parsed = NodeConfig::from_yaml(&without, Path::new("."), Path::new("old.yaml")).unwrap();
+        assert_eq!(parsed.deployment.unwrap().first_checkpoint, 0);
         let err = NodeConfig::from_yaml("node_id: 12\n", Path::new("."), Path::new("bad.yaml")).unwrap_err();
         assert!(err.to_string().contains("bad.yaml"), "{err}");
     }

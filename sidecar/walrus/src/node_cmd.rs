@@ -96,6 +96,10 @@ pub struct ConfigArgs {
     /// Version at which the System object became shared.
     #[arg(long)]
     system_initial_shared_version: Option<u64>,
+    /// The checkpoint of the deployment's publication: a node without saved state reads events
+    /// from here (0: from genesis, as on the local chain).
+    #[arg(long, default_value_t = 0)]
+    first_checkpoint: u64,
     /// Overwrite an existing configuration file.
     #[arg(long)]
     force: bool,
@@ -138,7 +142,9 @@ async fn run_node(path: &Path) -> Result<()> {
     let account_key = load_account_key(&config.account_key_path)?;
     let chain = WalrusChainClient::new(&config.chain_rpc_url, account_key, deployment, ClientOptions::default())
         .with_context(|| format!("cannot create a chain client for {}", config.chain_rpc_url))?;
-    let node = StorageNode::start(config, Arc::new(SuiChainSource::new(chain))).await?;
+    let first_checkpoint = config.deployment.map_or(0, |d| d.first_checkpoint);
+    let source = SuiChainSource::new(chain).with_first_checkpoint(first_checkpoint);
+    let node = StorageNode::start(config, Arc::new(source)).await?;
     // Printed for people and for tools that start nodes with port 0.
     println!("storage node {:?} listening on http://{}", node.node_id(), node.local_addr());
     shutdown_signal().await?;
@@ -164,7 +170,11 @@ fn write_config(args: ConfigArgs, json: bool) -> Result<()> {
             let client = ClientConfig::load(path)
                 .with_context(|| format!("cannot load the client config {}", path.display()))?;
             let profile = client.active_profile();
-            (profile.grpc_url.clone(), DeploymentConfig::from(*profile.deployment()?))
+            let deployment = DeploymentConfig {
+                first_checkpoint: args.first_checkpoint,
+                ..DeploymentConfig::from(*profile.deployment()?)
+            };
+            (profile.grpc_url.clone(), deployment)
         }
         (None, Some(url)) => {
             let deployment = DeploymentConfig {
@@ -172,6 +182,7 @@ fn write_config(args: ConfigArgs, json: bool) -> Result<()> {
                 walrus_package: address(args.walrus_package.as_deref().unwrap_or_default(), "walrus-package")?,
                 system_object: address(args.system_object.as_deref().unwrap_or_default(), "system-object")?,
                 system_initial_shared_version: args.system_initial_shared_version.unwrap_or_default(),
+                first_checkpoint: args.first_checkpoint,
             };
             (url.clone(), deployment)
         }

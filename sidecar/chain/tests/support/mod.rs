@@ -13,9 +13,12 @@ use sui_sdk_types::{
 };
 use walrus_chain::{
     GenesisConfig, GenesisMember, LocalChain,
-    types::{CoinKind, WALRUS_PACKAGE},
+    execute::objects::load,
+    types::{CLOCK_INITIAL_SHARED_VERSION, CLOCK_OBJECT, CoinKind, Obj, WALRUS_PACKAGE},
 };
-use walrus_contracts::ObjectId;
+use walrus_contracts::{
+    ObjectId, objects::Object as Twin, staking::Staking, storage_node::StorageNodeCap, system::System,
+};
 use walrus_core::messages::ProtocolKeyPair;
 
 /// MIST per SUI.
@@ -129,8 +132,67 @@ pub fn call(module: &str, function: &str, arguments: Vec<Argument>) -> Command {
     })
 }
 
+/// A shared object as an input.
+pub fn shared_input(id: Address, initial_shared_version: u64, mutable: bool) -> Input {
+    Input::Shared(SharedInput::new(id, initial_shared_version, mutable))
+}
+
 /// The shared `System` object as an input.
 pub fn system_input(chain: &LocalChain, mutable: bool) -> Input {
     let info = chain.info();
-    Input::Shared(SharedInput::new(info.system_object, info.system_initial_shared_version, mutable))
+    shared_input(info.system_object, info.system_initial_shared_version, mutable)
+}
+
+/// The shared `Staking` object as an input.
+pub fn staking_input(chain: &LocalChain, mutable: bool) -> Input {
+    let info = chain.info();
+    shared_input(info.staking_object, info.staking_initial_shared_version, mutable)
+}
+
+/// The `0x6` Clock as an input (Sui accepts it only immutably).
+pub fn clock_input(mutable: bool) -> Input {
+    shared_input(CLOCK_OBJECT, CLOCK_INITIAL_SHARED_VERSION, mutable)
+}
+
+/// [`genesis`] with committee member `i` operated by `operators[i]` and a genesis stake of
+/// `(i + 1) * 1000` WAL.
+pub fn staked_genesis(admin: &Account, operators: &[Account]) -> GenesisConfig {
+    let funded: Vec<&Account> = operators.iter().collect();
+    let mut config = genesis(admin, &funded);
+    for (i, member) in config.committee.iter_mut().enumerate() {
+        member.stake_frost = (i as u64 + 1) * 1_000 * SUI;
+        member.operator = Some(operators[i].address);
+    }
+    config
+}
+
+/// Object `id` decoded as its twin struct.
+pub fn typed(chain: &LocalChain, id: Address) -> Twin {
+    let object = chain.object(id).unwrap().unwrap();
+    match load(chain.store(), &object).unwrap().unwrap() {
+        Obj::Twin(twin) => twin,
+        other => panic!("{id} is {other:?}"),
+    }
+}
+
+/// The `Staking` object.
+pub fn staking(chain: &LocalChain) -> Staking {
+    let Twin::Staking(staking) = typed(chain, chain.info().staking_object) else { panic!("not the Staking") };
+    staking
+}
+
+/// The `System` object.
+pub fn system(chain: &LocalChain) -> System {
+    let Twin::System(system) = typed(chain, chain.info().system_object) else { panic!("not the System") };
+    system
+}
+
+/// The `StorageNodeCap` `owner` holds, with its object.
+pub fn cap_object(chain: &LocalChain, owner: Address) -> (Object, StorageNodeCap) {
+    for object in chain.owned_objects(owner).unwrap() {
+        if let Some(Obj::Twin(Twin::StorageNodeCap(cap))) = load(chain.store(), &object).unwrap() {
+            return (object, cap);
+        }
+    }
+    panic!("{owner} holds no StorageNodeCap");
 }

@@ -24,12 +24,20 @@ pub struct SuiChainSource {
     client: WalrusChainClient,
     /// The node's `StorageNodeCap`, once found among the account's objects.
     cap: Arc<tokio::sync::Mutex<Option<Address>>>,
+    /// Where events are read from when the node has no saved cursor.
+    first_checkpoint: u64,
 }
 
 impl SuiChainSource {
-    /// Follows the chain through `client` (which signs the node's transactions).
+    /// Follows the chain through `client` (which signs the node's transactions), reading events
+    /// from genesis on a first start.
     pub fn new(client: WalrusChainClient) -> Self {
-        Self { client, cap: Arc::default() }
+        Self { client, cap: Arc::default(), first_checkpoint: 0 }
+    }
+
+    /// Reads events from `checkpoint` on a first start (`DeploymentConfig::first_checkpoint`).
+    pub fn with_first_checkpoint(self, checkpoint: u64) -> Self {
+        Self { first_checkpoint: checkpoint, ..self }
     }
 
     /// The id of the `StorageNodeCap` of `node_id` the account owns.
@@ -109,7 +117,7 @@ impl ChainSource for SuiChainSource {
     async fn events_after(&self, cursor: Option<EventCursor>) -> Result<EventStream, ChainError> {
         let stream = match cursor {
             Some(cursor) => self.client.events_after(to_sui(cursor)),
-            None => self.client.events_from_checkpoint(0),
+            None => self.client.events_from_checkpoint(self.first_checkpoint),
         };
         let events = futures::stream::unfold(stream, |mut stream| async move {
             let item = match stream.next().await {
