@@ -36,10 +36,21 @@ pub(crate) fn stripes(range: std::ops::Range<usize>, symbol_size: usize) -> impl
 /// own (`lanes.rs`), the pieces start on chunk boundaries, and the last piece ends where the
 /// symbol does, with the symbol's partial chunk.
 pub(crate) fn pieces(symbol_size: usize) -> impl Iterator<Item = std::ops::Range<usize>> {
-    const _: () = assert!(STRIPE_TARGET_BYTES.is_multiple_of(64), "pieces start on 64-byte chunk boundaries");
-    (0..symbol_size)
-        .step_by(STRIPE_TARGET_BYTES)
-        .map(move |start| start..(start + STRIPE_TARGET_BYTES).min(symbol_size))
+    pieces_of(symbol_size, STRIPE_TARGET_BYTES)
+}
+
+/// Bytes of a symbol decoded per call. Larger than encoding's pieces: every reed-solomon-simd
+/// decode call first evaluates the erasure locator over the whole field (`eval_poly`, a
+/// 65,536-point transform), the same for every piece, so 4 KiB pieces repeated it thousands of
+/// times for the large symbols of small `n`: decoding 64 MiB at n = 10 from recovery slivers
+/// took 3x longer than with whole symbols. 64 KiB pieces were the fastest measured (whole
+/// symbols, 64 KiB and 256 KiB; `docs/benchmarks.md`).
+pub(crate) const DECODE_PIECE_BYTES: usize = 64 << 10;
+
+/// [`pieces`] of `piece_bytes` (a multiple of 64).
+fn pieces_of(symbol_size: usize, piece_bytes: usize) -> impl Iterator<Item = std::ops::Range<usize>> {
+    const _: () = assert!(STRIPE_TARGET_BYTES.is_multiple_of(64) && DECODE_PIECE_BYTES.is_multiple_of(64));
+    (0..symbol_size).step_by(piece_bytes).map(move |start| start..(start + piece_bytes).min(symbol_size))
 }
 
 /// Which of the two codes.
@@ -172,7 +183,7 @@ impl Coder {
     ) {
         assert_eq!(positions.len(), code.originals, "decoding needs exactly `originals` positions");
         let Self { low_decoder, high_decoder, shard, symbol, .. } = self;
-        for piece in pieces(symbol_size) {
+        for piece in pieces_of(symbol_size, DECODE_PIECE_BYTES) {
             let lanes = Lanes::new(piece.len(), count);
             let known = |p, q| &known(p, q)[piece.clone()];
             let on_restored = |k, q, bytes: &[u8]| on_restored(k, q, piece.start, bytes);
@@ -427,8 +438,9 @@ mod tests {
     fn decoding_restores_from_any_originals_count_positions() {
         let config = EncodingConfig::new(10).unwrap();
         for code in [Code::column(&config), Code::row(&config)] {
-            // 8254 bytes is coded in three pieces.
-            for size in [70, 8254] {
+            // 8254 bytes is encoded in three pieces and decoded whole; 131,138 bytes is decoded
+            // in three pieces.
+            for size in [70, 8254, 131_138] {
                 let count = 3;
                 let words: Vec<Vec<Vec<u8>>> = (0..count).map(|q| symbols(code.originals(), size, q as u8)).collect();
                 let mut full: Vec<Vec<Vec<u8>>> = words.clone();
