@@ -2,7 +2,7 @@
 //! rules, `voting_end` and `initiate_epoch_change` driven by the chain's clock, the committee's
 //! `epoch_sync_done`, and the rewards of the finished epoch in the pools.
 
-use sui_sdk_types::{Argument, Command, ExecutionError, ExecutionStatus, Input, TransactionEffects, TransferObjects};
+use sui_sdk_types::{Argument, ExecutionError, ExecutionStatus, Input, TransactionEffects};
 use walrus_chain::{
     GenesisConfig, LocalChain, Rejection,
     execute::objects::load,
@@ -79,28 +79,7 @@ fn a_whole_epoch_change_with_rewards_through_signed_transactions() {
 
     // The admin buys 2 MiB units for 3 epochs: epoch 1's fund holds 2000 + 4000 FROST.
     let (coins, _) = chain.balance(admin.address, CoinKind::Wal).unwrap();
-    let tx = sign(
-        &chain,
-        &admin,
-        vec![
-            system_input(&chain, true),
-            pure(&(MIB + 1)),
-            pure(&3u32),
-            Input::ImmutableOrOwned(reference(&coins[0])),
-            pure(&admin.address),
-        ],
-        vec![
-            call(
-                "system",
-                "reserve_space",
-                vec![Argument::Input(0), Argument::Input(1), Argument::Input(2), Argument::Input(3)],
-            ),
-            Command::TransferObjects(TransferObjects {
-                objects: vec![Argument::Result(0)],
-                address: Argument::Input(4),
-            }),
-        ],
-    );
+    let tx = reserve_space_tx(&chain, &admin, &coins[0], MIB + 1, 3);
     assert_eq!(status(&chain.execute(tx).unwrap().effects), &ExecutionStatus::Success);
 
     // Too early: the abort of staking_inner::ETooEarly, only gas is charged.

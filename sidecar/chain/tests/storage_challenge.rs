@@ -2,7 +2,7 @@
 //! and Sui's rules for it, the seed, attestations by the nodes' caps, and the epoch change that
 //! keeps an unattested node's share in the storage fund.
 
-use sui_sdk_types::{Argument, Command, ExecutionError, ExecutionStatus, Input, Owner, TransferObjects};
+use sui_sdk_types::{Argument, ExecutionError, ExecutionStatus, Input, Owner};
 use walrus_chain::{
     GenesisConfig, LocalChain, Rejection,
     execute::objects::load,
@@ -110,28 +110,7 @@ fn an_unattested_node_loses_its_share_through_signed_transactions() {
 
     // The admin buys 2 MiB units for 3 epochs: epoch 1's fund holds 6000 FROST, epoch 2's 2000.
     let (coins, _) = chain.balance(admin.address, CoinKind::Wal).unwrap();
-    let tx = sign(
-        &chain,
-        &admin,
-        vec![
-            system_input(&chain, true),
-            pure(&(MIB + 1)),
-            pure(&3u32),
-            Input::ImmutableOrOwned(reference(&coins[0])),
-            pure(&admin.address),
-        ],
-        vec![
-            call(
-                "system",
-                "reserve_space",
-                vec![Argument::Input(0), Argument::Input(1), Argument::Input(2), Argument::Input(3)],
-            ),
-            Command::TransferObjects(TransferObjects {
-                objects: vec![Argument::Result(0)],
-                address: Argument::Input(4),
-            }),
-        ],
-    );
+    let tx = reserve_space_tx(&chain, &admin, &coins[0], MIB + 1, 3);
     succeeded(&chain.execute(tx).unwrap());
 
     // Anyone draws the seed, once.

@@ -10,6 +10,7 @@ use sui_crypto::{SuiSigner, ed25519::Ed25519PrivateKey};
 use sui_sdk_types::{
     Address, Argument, Command, GasPayment, Identifier, Input, MoveCall, Object, ObjectReference,
     ProgrammableTransaction, SharedInput, SignedTransaction, Transaction, TransactionExpiration, TransactionKind,
+    TransferObjects,
 };
 use walrus_chain::{
     GenesisConfig, GenesisMember, LocalChain,
@@ -135,6 +136,39 @@ pub fn call(module: &str, function: &str, arguments: Vec<Argument>) -> Command {
 /// A shared object as an input.
 pub fn shared_input(id: Address, initial_shared_version: u64, mutable: bool) -> Input {
     Input::Shared(SharedInput::new(id, initial_shared_version, mutable))
+}
+
+/// `sender` buys `size_bytes` of storage for `epochs` epochs with `wal_coin` and keeps the
+/// `Storage`.
+pub fn reserve_space_tx(
+    chain: &LocalChain,
+    sender: &Account,
+    wal_coin: &Object,
+    size_bytes: u64,
+    epochs: u32,
+) -> SignedTransaction {
+    sign(
+        chain,
+        sender,
+        vec![
+            system_input(chain, true),
+            pure(&size_bytes),
+            pure(&epochs),
+            Input::ImmutableOrOwned(reference(wal_coin)),
+            pure(&sender.address),
+        ],
+        vec![
+            call(
+                "system",
+                "reserve_space",
+                vec![Argument::Input(0), Argument::Input(1), Argument::Input(2), Argument::Input(3)],
+            ),
+            Command::TransferObjects(TransferObjects {
+                objects: vec![Argument::Result(0)],
+                address: Argument::Input(4),
+            }),
+        ],
+    )
 }
 
 /// The shared `System` object as an input.
