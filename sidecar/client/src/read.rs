@@ -55,7 +55,7 @@ impl WalrusClient {
             requests.spawn(async move {
                 let _permit = permits.acquire_owned().await;
                 let answer = if full {
-                    node.client.checked_primary_slivers(&blob_id, &config).await.map(Answer::Slivers)
+                    node.client.primary_slivers(&blob_id, &config).await.map(Answer::Slivers)
                 } else {
                     node.client.primary_pair_metadata(&blob_id, &config).await.map(Answer::Pairs)
                 };

@@ -304,29 +304,12 @@ impl NodeClient {
         verify_pair_sliver(&url, blob_id, config, response.commitment, response.pair, kind, response.sliver)
     }
 
-    /// Every primary sliver the node stores of `blob_id`, each verified; slivers that fail
-    /// verification are an error (the node is faulty).
+    /// Every primary sliver the node stores of `blob_id` with its pair metadata: the pairs
+    /// verified against the blob id, the slivers checked against their roots as
+    /// [`CheckedSlivers`], ready for [`walrus_core::decode_checked`] without hashing them again.
+    /// The hashing runs on a blocking thread, so a reader checks one node's slivers while
+    /// others are still arriving. A sliver that does not match fails the whole answer.
     pub async fn primary_slivers(
-        &self,
-        blob_id: &BlobId,
-        config: &EncodingConfig,
-    ) -> Result<Vec<VerifiedSliver>, ClientError> {
-        let url = self.url(&format!("/v1/blobs/{blob_id}/slivers/primary"));
-        let response: PrimarySliversResponse =
-            self.bcs(self.http.get(&url).timeout(TRANSFER_TIMEOUT), &url, "primary slivers").await?;
-        response
-            .slivers
-            .into_iter()
-            .map(|(pair, sliver)| {
-                verify_pair_sliver(&url, blob_id, config, response.commitment, pair, SliverKind::Primary, sliver)
-            })
-            .collect()
-    }
-
-    /// Like [`Self::primary_slivers`], but the slivers come back as [`CheckedSlivers`], ready
-    /// for [`walrus_core::decode_checked`] without hashing them again, and the hashing runs on
-    /// a blocking thread, so a reader checks one node's slivers while others are still arriving.
-    pub async fn checked_primary_slivers(
         &self,
         blob_id: &BlobId,
         config: &EncodingConfig,

@@ -5,7 +5,7 @@ mod common;
 
 use common::{TestNetwork, blob_data, object_id};
 use walrus_core::{
-    BlobId, SliverKind, VerifiedRoots, decode, encode,
+    BlobId, SliverKind, VerifiedRoots, encode,
     messages::{BlobPersistence, StorageConfirmation},
 };
 use walrus_node::{
@@ -75,16 +75,20 @@ async fn good_uploads_are_confirmed_and_reads_verify() {
 
     // A reader: one primary-sliver request per node gives enough to decode.
     let mut roots = VerifiedRoots::new(config, encoded.metadata().commitment);
-    let mut slivers = Vec::new();
+    let mut checked: Option<walrus_core::CheckedSlivers<Vec<u8>>> = None;
     for node in 0..4 {
-        for verified in net.client(node).primary_slivers(&blob_id, &config).await.unwrap() {
+        let answer = net.client(node).primary_slivers(&blob_id, &config).await.unwrap();
+        for verified in &answer.pairs {
             roots.insert(&verified.pair).unwrap();
-            slivers.push((verified.index, verified.sliver));
+        }
+        match &mut checked {
+            Some(all) => all.merge(answer.slivers).unwrap(),
+            None => checked = Some(answer.slivers),
         }
     }
-    assert_eq!(slivers.len(), 7);
-    let refs: Vec<(usize, &[u8])> = slivers.iter().map(|(i, s)| (*i, s.as_slice())).collect();
-    assert_eq!(decode(&roots, SliverKind::Primary, &refs[2..], 1).unwrap().data, data);
+    let checked = checked.unwrap();
+    assert_eq!((checked.len(), checked.rejected()), (7, &[][..]));
+    assert_eq!(walrus_core::decode_checked(&roots, &checked, 1).unwrap().data, data);
 
     // Recovery symbols verify against the commitment.
     let symbols = net.client(1).recovery_symbols(&blob_id, &[0, 6], &[1]).await.unwrap();
