@@ -198,8 +198,9 @@ async fn a_node_killed_during_uploads_keeps_everything_it_confirmed() {
             .await
             .expect("read in time")
             .unwrap_or_else(|e| panic!("confirmed blob {blob_id} lost after SIGKILL: {e}"));
-        assert_eq!(slivers.len(), 1, "node 0 holds its one primary sliver of {blob_id}");
-        assert_eq!(slivers[0].index, 0);
+        assert_eq!(slivers.pairs.len(), 1, "node 0 holds its one primary sliver of {blob_id}");
+        assert_eq!(slivers.pairs[0].pair.pair_index, 0);
+        assert_eq!(slivers.slivers.len(), 1, "and it matches its root");
     }
     for node in &mut network.nodes {
         node.kill().await;

@@ -176,8 +176,9 @@ pub(crate) fn print_json(value: &serde_json::Value) -> Result<()> {
 }
 
 fn parse_blob_id(text: &str) -> Result<BlobId> {
-    BlobId::from_str(text)
-        .map_err(|e| anyhow::anyhow!("`{text}` is not a blob id ({e}); blob ids are 43 base64url characters"))
+    BlobId::from_str(text).map_err(|e| {
+        anyhow::anyhow!("`{text}` is not a blob id: {e}; copy it from `walrus store` or `walrus list-blobs`")
+    })
 }
 
 pub(crate) fn parse_object_id(text: &str) -> Result<Address> {

@@ -93,9 +93,21 @@ enum Command {
     Governance(governance_cmd::GovernanceCommand),
 }
 
-fn main() -> Result<()> {
+fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     init_logging();
+    match run(cli) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            // One line with every cause, as ripgrep does; never a backtrace, even with
+            // RUST_BACKTRACE set (`RUST_LOG=debug` shows where things went wrong).
+            eprintln!("error: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
     let client = &cli.client;
     match cli.command {
         Command::Store(args) => client_cmd::store(client, args),
