@@ -194,21 +194,7 @@ fn a_parameter_change_is_proposed_voted_and_executed_through_signed_transactions
     let chain = LocalChain::open(dir.path(), &genesis(&admin, &operators)).unwrap();
     for operator in &operators {
         let (coins, _) = chain.balance(admin.address, CoinKind::Wal).unwrap();
-        let tx = sign(
-            &chain,
-            &admin,
-            vec![Input::ImmutableOrOwned(reference(&coins[0])), pure(&(200 * SUI)), pure(&operator.address)],
-            vec![
-                Command::SplitCoins(sui_sdk_types::SplitCoins {
-                    coin: Argument::Input(0),
-                    amounts: vec![Argument::Input(1)],
-                }),
-                Command::TransferObjects(TransferObjects {
-                    objects: vec![Argument::NestedResult(0, 0)],
-                    address: Argument::Input(2),
-                }),
-            ],
-        );
+        let tx = pay_tx(&chain, &admin, &coins[0], 200 * SUI, operator.address);
         assert_eq!(status(&chain.execute(tx).unwrap().effects), &ExecutionStatus::Success);
     }
 
@@ -334,21 +320,7 @@ fn upgrades_need_a_move_vm_which_the_local_chain_lacks() {
     // `execute_upgrade` on a fresh proposal checks as on Sui (the vote is open) ...
     let (staked, _) = staked_wal(&chain, operators[3].address);
     let (coins, _) = chain.balance(admin.address, CoinKind::Wal).unwrap();
-    let tx = sign(
-        &chain,
-        &admin,
-        vec![Input::ImmutableOrOwned(reference(&coins[0])), pure(&DEPOSIT), pure(&operators[3].address)],
-        vec![
-            Command::SplitCoins(sui_sdk_types::SplitCoins {
-                coin: Argument::Input(0),
-                amounts: vec![Argument::Input(1)],
-            }),
-            Command::TransferObjects(TransferObjects {
-                objects: vec![Argument::NestedResult(0, 0)],
-                address: Argument::Input(2),
-            }),
-        ],
-    );
+    let tx = pay_tx(&chain, &admin, &coins[0], DEPOSIT, operators[3].address);
     assert_eq!(status(&chain.execute(tx).unwrap().effects), &ExecutionStatus::Success);
     let (coins, _) = chain.balance(operators[3].address, CoinKind::Wal).unwrap();
     let tx = sign(

@@ -98,16 +98,7 @@ fn a_whole_epoch_change_with_rewards_through_signed_transactions() {
     assert_eq!(event_names(&voted), ["EpochParametersSelected"]);
     assert!(clock_ms(&chain) >= genesis_ms + EPOCH_MS / 2);
     chain.advance_clock_for_testing(EPOCH_MS / 2);
-    let tx = sign(
-        &chain,
-        &admin,
-        vec![staking_input(&chain, true), system_input(&chain, true), clock_input(false)],
-        vec![call(
-            "staking",
-            "initiate_epoch_change",
-            vec![Argument::Input(0), Argument::Input(1), Argument::Input(2)],
-        )],
-    );
+    let tx = initiate_epoch_change_tx(&chain, &admin);
     let changed = chain.execute(tx).unwrap();
     assert_eq!(status(&changed.effects), &ExecutionStatus::Success);
     assert_eq!(event_names(&changed), ["EpochAdvanced", "RewardsDistributed", "EpochChangeStart"]);

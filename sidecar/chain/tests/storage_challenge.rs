@@ -146,16 +146,7 @@ fn an_unattested_node_loses_its_share_through_signed_transactions() {
     );
     succeeded(&chain.execute(tx).unwrap());
     chain.advance_clock_for_testing(EPOCH_MS / 2);
-    let tx = sign(
-        &chain,
-        &admin,
-        vec![staking_input(&chain, true), system_input(&chain, true), clock_input(false)],
-        vec![call(
-            "staking",
-            "initiate_epoch_change",
-            vec![Argument::Input(0), Argument::Input(1), Argument::Input(2)],
-        )],
-    );
+    let tx = initiate_epoch_change_tx(&chain, &admin);
     let changed = chain.execute(tx).unwrap();
     succeeded(&changed);
     let names: Vec<String> =

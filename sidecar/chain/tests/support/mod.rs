@@ -9,8 +9,8 @@ use std::path::PathBuf;
 use sui_crypto::{SuiSigner, ed25519::Ed25519PrivateKey};
 use sui_sdk_types::{
     Address, Argument, Command, GasPayment, Identifier, Input, MoveCall, Object, ObjectReference,
-    ProgrammableTransaction, SharedInput, SignedTransaction, Transaction, TransactionExpiration, TransactionKind,
-    TransferObjects,
+    ProgrammableTransaction, SharedInput, SignedTransaction, SplitCoins, Transaction, TransactionExpiration,
+    TransactionKind, TransferObjects,
 };
 use walrus_chain::{
     GenesisConfig, GenesisMember, LocalChain,
@@ -168,6 +168,42 @@ pub fn reserve_space_tx(
                 address: Argument::Input(4),
             }),
         ],
+    )
+}
+
+/// `sender` splits `amount` off `coin` and sends it to `recipient`.
+pub fn pay_tx(
+    chain: &LocalChain,
+    sender: &Account,
+    coin: &Object,
+    amount: u64,
+    recipient: Address,
+) -> SignedTransaction {
+    sign(
+        chain,
+        sender,
+        vec![Input::ImmutableOrOwned(reference(coin)), pure(&amount), pure(&recipient)],
+        vec![
+            Command::SplitCoins(SplitCoins { coin: Argument::Input(0), amounts: vec![Argument::Input(1)] }),
+            Command::TransferObjects(TransferObjects {
+                objects: vec![Argument::NestedResult(0, 0)],
+                address: Argument::Input(2),
+            }),
+        ],
+    )
+}
+
+/// `staking::initiate_epoch_change(&mut Staking, &mut System, &Clock)` as `sender`.
+pub fn initiate_epoch_change_tx(chain: &LocalChain, sender: &Account) -> SignedTransaction {
+    sign(
+        chain,
+        sender,
+        vec![staking_input(chain, true), system_input(chain, true), clock_input(false)],
+        vec![call(
+            "staking",
+            "initiate_epoch_change",
+            vec![Argument::Input(0), Argument::Input(1), Argument::Input(2)],
+        )],
     )
 }
 
