@@ -7,17 +7,16 @@
 //! rates are fixed here, not chosen by reed-solomon-simd's heuristics, because encoder and
 //! decoder must agree forever (`docs/encoding.md`).
 
-use reed_solomon_simd::{
-    engine::DefaultEngine,
-    rate::{HighRateDecoder, HighRateEncoder, LowRateDecoder, LowRateEncoder, RateDecoder, RateEncoder},
+use reed_solomon_simd::rate::{
+    HighRateDecoder, HighRateEncoder, LowRateDecoder, LowRateEncoder, RateDecoder, RateEncoder,
 };
 
-use crate::{config::EncodingConfig, lanes::Lanes};
+use crate::{config::EncodingConfig, engine::CodingEngine, lanes::Lanes};
 
 /// Bytes of each packed shard handed to reed-solomon-simd in one call. Smaller shards keep its
 /// working set (up to ~2n shards) in cache; larger ones amortise per-call costs. Measured in
 /// `walrus bench encoding`; see `docs/benchmarks.md`.
-pub const STRIPE_TARGET_BYTES: usize = 4096;
+pub const STRIPE_TARGET_BYTES: usize = 2048;
 
 /// Splits the codewords `range` into consecutive stripes, each coded in one call with shards of
 /// about [`STRIPE_TARGET_BYTES`].
@@ -106,10 +105,10 @@ impl Code {
 /// buffers between calls, and one packing buffer is reused for every shard.
 #[derive(Default)]
 pub(crate) struct Coder {
-    low_encoder: Option<LowRateEncoder<DefaultEngine>>,
-    high_encoder: Option<HighRateEncoder<DefaultEngine>>,
-    low_decoder: Option<LowRateDecoder<DefaultEngine>>,
-    high_decoder: Option<HighRateDecoder<DefaultEngine>>,
+    low_encoder: Option<LowRateEncoder<CodingEngine>>,
+    high_encoder: Option<HighRateEncoder<CodingEngine>>,
+    low_decoder: Option<LowRateDecoder<CodingEngine>>,
+    high_decoder: Option<HighRateDecoder<CodingEngine>>,
     shard: Vec<u8>,
     symbol: Vec<u8>,
 }
@@ -195,7 +194,7 @@ impl Coder {
     }
 }
 
-fn run_encoder<'a, E: RateEncoder<DefaultEngine>>(
+fn run_encoder<'a, E: RateEncoder<CodingEngine>>(
     slot: &mut Option<E>,
     code: &Code,
     lanes: Lanes,
@@ -211,7 +210,7 @@ fn run_encoder<'a, E: RateEncoder<DefaultEngine>>(
 }
 
 /// Encodes the packed codewords and hands each recovery shard `r` to `on_shard(r, shard)`.
-fn run_encoder_shards<'a, E: RateEncoder<DefaultEngine>>(
+fn run_encoder_shards<'a, E: RateEncoder<CodingEngine>>(
     slot: &mut Option<E>,
     code: &Code,
     lanes: Lanes,
@@ -224,7 +223,7 @@ fn run_encoder_shards<'a, E: RateEncoder<DefaultEngine>>(
     let encoder = reuse_or_create(
         slot,
         |e| e.reset(originals, recovery, shard_bytes),
-        || E::new(originals, recovery, shard_bytes, DefaultEngine::new(), None),
+        || E::new(originals, recovery, shard_bytes, CodingEngine::new(), None),
     );
     shard.clear();
     shard.resize(shard_bytes, 0);
@@ -242,7 +241,7 @@ fn run_encoder_shards<'a, E: RateEncoder<DefaultEngine>>(
 }
 
 #[allow(clippy::too_many_arguments)]
-fn run_decoder<'a, D: RateDecoder<DefaultEngine>>(
+fn run_decoder<'a, D: RateDecoder<CodingEngine>>(
     slot: &mut Option<D>,
     code: &Code,
     lanes: Lanes,
@@ -257,7 +256,7 @@ fn run_decoder<'a, D: RateDecoder<DefaultEngine>>(
     let decoder = reuse_or_create(
         slot,
         |e| e.reset(originals, recovery, shard_bytes),
-        || D::new(originals, recovery, shard_bytes, DefaultEngine::new(), None),
+        || D::new(originals, recovery, shard_bytes, CodingEngine::new(), None),
     );
     shard.clear();
     shard.resize(shard_bytes, 0);
@@ -313,6 +312,8 @@ fn emit_symbols(lanes: &Lanes, count: usize, shard: &[u8], symbol: &mut Vec<u8>,
 
 #[cfg(test)]
 mod tests {
+    use reed_solomon_simd::engine::DefaultEngine;
+
     use super::*;
 
     fn symbols(count: usize, size: usize, seed: u8) -> Vec<Vec<u8>> {

@@ -27,6 +27,7 @@ mod code;
 pub mod config;
 pub mod decoder;
 pub mod encoder;
+pub mod engine;
 pub mod error;
 mod lanes;
 pub mod merkle;

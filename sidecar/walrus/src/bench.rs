@@ -105,6 +105,11 @@ fn encoding(args: EncodingArgs) -> Result<()> {
     let sizes: Vec<u64> = args.sizes.iter().map(|s| parse_size(s)).collect::<Result<_>>()?;
     if !args.json {
         println!(
+            "# Reed-Solomon engine: {}; SHA-256 kernels: {}",
+            walrus_core::engine::backend(),
+            walrus_core::sha256x::backend()
+        );
+        println!(
             "{:>10} {:>6} {:>7} {:>12} {:>12} {:>14} {:>12} {:>12}",
             "size", "n", "threads", "encode MB/s", "decode MB/s", "dec-recov MB/s", "raw RS MB/s", "peak mem"
         );
