@@ -41,8 +41,8 @@ pub fn raw_reed_solomon_encode_time(
                     s,
                     q1 - q0,
                     |_, _| &symbol,
-                    |_, _, _, out| {
-                        std::hint::black_box(out);
+                    |_, _, piece| {
+                        std::hint::black_box(piece);
                     },
                 );
             }

@@ -7,8 +7,9 @@
 //! rates are fixed here, not chosen by reed-solomon-simd's heuristics, because encoder and
 //! decoder must agree forever (`docs/encoding.md`).
 
-use reed_solomon_simd::rate::{
-    HighRateDecoder, HighRateEncoder, LowRateDecoder, LowRateEncoder, RateDecoder, RateEncoder,
+use reed_solomon_simd::{
+    engine::{Engine, ShardsRefMut, utils},
+    rate::{HighRateDecoder, LowRateDecoder, RateDecoder},
 };
 
 use crate::{config::EncodingConfig, engine::CodingEngine, lanes::Lanes};
@@ -101,38 +102,57 @@ impl Code {
     }
 }
 
-/// Reusable working state for coding: reed-solomon-simd's encoders and decoders keep their
-/// buffers between calls, and one packing buffer is reused for every shard.
+/// One coded piece of one symbol, still packed in the coder's shard: [`Piece::write_to`] copies
+/// it straight into the symbol's place, so coded bytes are moved once.
+pub(crate) struct Piece<'s> {
+    lanes: Lanes,
+    index: usize,
+    shard: &'s [u8],
+    range: std::ops::Range<usize>,
+}
+
+impl Piece<'_> {
+    /// Writes the piece into `symbol` (the whole symbol, `symbol_size` bytes) at its offset.
+    pub(crate) fn write_to(&self, symbol: &mut [u8]) {
+        self.lanes.unpack(self.index, self.shard, &mut symbol[self.range.clone()]);
+    }
+}
+
+/// Reusable working state for coding. Encoding drives the engine directly on one work buffer
+/// that the originals are packed into (reed-solomon-simd's rate encoders would copy every
+/// shard once more into a buffer of their own); its decoders keep their buffers between calls.
 #[derive(Default)]
 pub(crate) struct Coder {
-    low_encoder: Option<LowRateEncoder<CodingEngine>>,
-    high_encoder: Option<HighRateEncoder<CodingEngine>>,
+    engine: Option<CodingEngine>,
+    work: Vec<[u8; 64]>,
     low_decoder: Option<LowRateDecoder<CodingEngine>>,
     high_decoder: Option<HighRateDecoder<CodingEngine>>,
     shard: Vec<u8>,
-    symbol: Vec<u8>,
 }
 
 impl Coder {
     /// Encodes `count` codewords of `code` at once. `original(k, q)` is original symbol `k` of
-    /// codeword `q`; `on_recovery(r, q, offset, bytes)` receives bytes `offset..` of recovery
-    /// symbol `r` of codeword `q` (the whole symbol, or one of its [`pieces`]).
+    /// codeword `q`; `on_recovery(r, q, piece)` receives a piece of recovery symbol `r` of
+    /// codeword `q` (the whole symbol, or one of its [`pieces`]) to write where it belongs.
     pub(crate) fn encode<'a>(
         &mut self,
         code: &Code,
         symbol_size: usize,
         count: usize,
         original: impl Fn(usize, usize) -> &'a [u8],
-        mut on_recovery: impl FnMut(usize, usize, usize, &[u8]),
+        mut on_recovery: impl FnMut(usize, usize, Piece<'_>),
     ) {
-        let Self { low_encoder, high_encoder, shard, symbol, .. } = self;
+        let Self { engine, work, .. } = self;
+        let engine = engine.get_or_insert_with(CodingEngine::new);
         for piece in pieces(symbol_size) {
             let lanes = Lanes::new(piece.len(), count);
-            let original = |k, q| &original(k, q)[piece.clone()];
-            let on_recovery = |r, q, bytes: &[u8]| on_recovery(r, q, piece.start, bytes);
-            match code.axis {
-                Axis::Column => run_encoder(low_encoder, code, lanes, shard, symbol, original, on_recovery),
-                Axis::Row => run_encoder(high_encoder, code, lanes, shard, symbol, original, on_recovery),
+            encode_in_place(engine, code, lanes, work, |k, q| &original(k, q)[piece.clone()]);
+            let len64 = lanes.shard_bytes() / 64;
+            for r in 0..code.recovery() {
+                let shard = work[r * len64..(r + 1) * len64].as_flattened();
+                for q in 0..count {
+                    on_recovery(r, q, Piece { lanes, index: q, shard, range: piece.clone() });
+                }
             }
         }
     }
@@ -149,28 +169,16 @@ impl Coder {
     ) {
         let recovery = code.recovery();
         assert_eq!(out.len(), count * recovery * symbol_size, "room for every recovery symbol");
-        let Self { low_encoder, high_encoder, shard, .. } = self;
-        for piece in pieces(symbol_size) {
-            let lanes = Lanes::new(piece.len(), count);
-            let original = |k, q| &original(k, q)[piece.clone()];
-            let emit = |r: usize, shard: &[u8]| {
-                for q in 0..count {
-                    let at = (q * recovery + r) * symbol_size + piece.start;
-                    lanes.unpack(q, shard, &mut out[at..at + piece.len()]);
-                }
-            };
-            match code.axis {
-                Axis::Column => run_encoder_shards(low_encoder, code, lanes, shard, original, emit),
-                Axis::Row => run_encoder_shards(high_encoder, code, lanes, shard, original, emit),
-            }
-        }
+        self.encode(code, symbol_size, count, original, |r, q, piece| {
+            piece.write_to(&mut out[(q * recovery + r) * symbol_size..][..symbol_size]);
+        });
     }
 
     /// Restores the missing originals of `count` codewords of `code`. `positions` lists exactly
     /// `code.originals()` distinct positions in `0..n` whose symbols are known; `known(p, q)` is
-    /// the symbol at position `p` of codeword `q`. `on_restored(k, q, offset, bytes)` receives
-    /// bytes `offset..` of every original position `k` that is not in `positions` (the whole
-    /// symbol, or one of its [`pieces`]).
+    /// the symbol at position `p` of codeword `q`. `on_restored(k, q, piece)` receives a piece
+    /// of every original position `k` that is not in `positions` (the whole symbol, or one of
+    /// its [`pieces`]).
     pub(crate) fn decode<'a>(
         &mut self,
         code: &Code,
@@ -178,65 +186,92 @@ impl Coder {
         count: usize,
         positions: &[usize],
         known: impl Fn(usize, usize) -> &'a [u8],
-        mut on_restored: impl FnMut(usize, usize, usize, &[u8]),
+        mut on_restored: impl FnMut(usize, usize, Piece<'_>),
     ) {
         assert_eq!(positions.len(), code.originals, "decoding needs exactly `originals` positions");
-        let Self { low_decoder, high_decoder, shard, symbol, .. } = self;
+        let Self { low_decoder, high_decoder, shard, .. } = self;
         for piece in pieces_of(symbol_size, DECODE_PIECE_BYTES) {
             let lanes = Lanes::new(piece.len(), count);
             let known = |p, q| &known(p, q)[piece.clone()];
-            let on_restored = |k, q, bytes: &[u8]| on_restored(k, q, piece.start, bytes);
+            let on_restored = |k, restored: &[u8]| {
+                for q in 0..count {
+                    on_restored(k, q, Piece { lanes, index: q, shard: restored, range: piece.clone() });
+                }
+            };
             match code.axis {
-                Axis::Column => run_decoder(low_decoder, code, lanes, shard, symbol, positions, known, on_restored),
-                Axis::Row => run_decoder(high_decoder, code, lanes, shard, symbol, positions, known, on_restored),
+                Axis::Column => run_decoder(low_decoder, code, lanes, shard, positions, known, on_restored),
+                Axis::Row => run_decoder(high_decoder, code, lanes, shard, positions, known, on_restored),
             }
         }
     }
 }
 
-fn run_encoder<'a, E: RateEncoder<CodingEngine>>(
-    slot: &mut Option<E>,
+/// Encodes the codewords packed by `lanes` with the engine, in `work`: recovery shard `r` ends
+/// at shard `r` of `work`. The steps are those of reed-solomon-simd's rate encoders (3.1,
+/// `rate_low.rs` and `rate_high.rs`), so the bytes are the same; tests compare the two.
+fn encode_in_place<'a>(
+    engine: &CodingEngine,
     code: &Code,
     lanes: Lanes,
-    shard: &mut Vec<u8>,
-    symbol: &mut Vec<u8>,
+    work: &mut Vec<[u8; 64]>,
     original: impl Fn(usize, usize) -> &'a [u8],
-    mut on_recovery: impl FnMut(usize, usize, &[u8]),
 ) {
-    let count = lanes.count();
-    run_encoder_shards(slot, code, lanes, shard, original, |r, recovered| {
-        emit_symbols(&lanes, count, recovered, symbol, |q, s| on_recovery(r, q, s));
-    });
-}
-
-/// Encodes the packed codewords and hands each recovery shard `r` to `on_shard(r, shard)`.
-fn run_encoder_shards<'a, E: RateEncoder<CodingEngine>>(
-    slot: &mut Option<E>,
-    code: &Code,
-    lanes: Lanes,
-    shard: &mut Vec<u8>,
-    original: impl Fn(usize, usize) -> &'a [u8],
-    mut on_shard: impl FnMut(usize, &[u8]),
-) {
-    let shard_bytes = lanes.shard_bytes();
-    let (originals, recovery) = (code.originals, code.recovery());
-    let encoder = reuse_or_create(
-        slot,
-        |e| e.reset(originals, recovery, shard_bytes),
-        || E::new(originals, recovery, shard_bytes, CodingEngine::new(), None),
-    );
-    shard.clear();
-    shard.resize(shard_bytes, 0);
-    let count = lanes.count();
-    for k in 0..originals {
-        for q in 0..count {
-            lanes.pack(q, original(k, q), shard);
+    let len64 = lanes.shard_bytes() / 64;
+    let (k, r) = (code.originals, code.recovery());
+    // The low-rate code transforms the originals in one chunk of `k` rounded up to a power of
+    // two and evaluates it chunk by chunk over the recovery positions; the high-rate code
+    // transforms the originals in chunks of `r` rounded up and sums them into one.
+    let (chunk, work_count) = match code.axis {
+        Axis::Column => {
+            let chunk = k.next_power_of_two();
+            (chunk, r.next_multiple_of(chunk))
         }
-        encoder.add_original_shard(&shard[..]).expect("shard size matches the encoder");
+        Axis::Row => {
+            let chunk = r.next_power_of_two();
+            (chunk, k.next_multiple_of(chunk))
+        }
+    };
+    // Only the padding needs zeros; everything else is written before it is read.
+    let zero_end = match code.axis {
+        Axis::Column => chunk,
+        Axis::Row => work_count,
+    };
+    if work.len() < work_count * len64 {
+        work.resize(work_count * len64, [0; 64]);
     }
-    let result = encoder.encode().expect("all originals were added");
-    for r in 0..recovery {
-        on_shard(r, result.recovery(r).expect("recovery index in range"));
+    work[k * len64..zero_end * len64].fill([0; 64]);
+    for i in 0..k {
+        let shard = work[i * len64..(i + 1) * len64].as_flattened_mut();
+        for q in 0..lanes.count() {
+            lanes.pack(q, original(i, q), shard);
+        }
+    }
+    match code.axis {
+        Axis::Column => {
+            engine.ifft(&mut ShardsRefMut::new(work_count, len64, work), 0, chunk, k, 0);
+            let mut start = chunk;
+            while start < r {
+                work.copy_within(0..chunk * len64, start * len64);
+                start += chunk;
+            }
+            let mut shards = ShardsRefMut::new(work_count, len64, work);
+            let mut start = 0;
+            while start < r {
+                engine.fft(&mut shards, start, chunk, chunk.min(r - start), start + chunk);
+                start += chunk;
+            }
+        }
+        Axis::Row => {
+            let mut shards = ShardsRefMut::new(work_count, len64, work);
+            engine.ifft(&mut shards, 0, chunk, k.min(chunk), chunk);
+            let mut start = chunk;
+            while start < k {
+                engine.ifft(&mut shards, start, chunk, chunk.min(k - start), start + chunk);
+                utils::xor_within(&mut shards, 0, start, chunk);
+                start += chunk;
+            }
+            engine.fft(&mut shards, 0, chunk, r, 0);
+        }
     }
 }
 
@@ -246,10 +281,9 @@ fn run_decoder<'a, D: RateDecoder<CodingEngine>>(
     code: &Code,
     lanes: Lanes,
     shard: &mut Vec<u8>,
-    symbol: &mut Vec<u8>,
     positions: &[usize],
     known: impl Fn(usize, usize) -> &'a [u8],
-    mut on_restored: impl FnMut(usize, usize, &[u8]),
+    mut on_restored: impl FnMut(usize, &[u8]),
 ) {
     let shard_bytes = lanes.shard_bytes();
     let (originals, recovery) = (code.originals, code.recovery());
@@ -274,12 +308,12 @@ fn run_decoder<'a, D: RateDecoder<CodingEngine>>(
     let result = decoder.decode().expect("exactly `originals` distinct shards were added");
     for k in 0..originals {
         if let Some(restored) = result.restored_original(k) {
-            emit_symbols(&lanes, count, restored, symbol, |q, s| on_restored(k, q, s));
+            on_restored(k, restored);
         }
     }
 }
 
-/// The coder in `slot`, reset to new parameters, or a new one: reed-solomon-simd keeps its
+/// The decoder in `slot`, reset to new parameters, or a new one: reed-solomon-simd keeps its
 /// working buffers across resets, so a thread allocates them once.
 fn reuse_or_create<T>(
     slot: &mut Option<T>,
@@ -295,24 +329,12 @@ fn reuse_or_create<T>(
     }
 }
 
-/// Hands every symbol of a coded shard to `f`, without copying when the packing allows.
-fn emit_symbols(lanes: &Lanes, count: usize, shard: &[u8], symbol: &mut Vec<u8>, mut f: impl FnMut(usize, &[u8])) {
-    if lanes.is_concatenation() {
-        for q in 0..count {
-            f(q, lanes.slice(q, shard).expect("concatenated packing"));
-        }
-    } else {
-        symbol.resize(lanes.symbol_size(), 0);
-        for q in 0..count {
-            lanes.unpack(q, shard, symbol);
-            f(q, symbol);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use reed_solomon_simd::engine::DefaultEngine;
+    use reed_solomon_simd::{
+        engine::DefaultEngine,
+        rate::{HighRateEncoder, LowRateEncoder, RateEncoder},
+    };
 
     use super::*;
 
@@ -334,16 +356,13 @@ mod tests {
                     let count = 5;
                     let words: Vec<Vec<Vec<u8>>> =
                         (0..count).map(|q| symbols(code.originals(), size, q as u8)).collect();
-                    let mut batched = vec![vec![Vec::new(); code.recovery()]; count];
+                    let mut batched = vec![vec![vec![0u8; size]; code.recovery()]; count];
                     Coder::default().encode(
                         &code,
                         size,
                         count,
                         |k, q| &words[q][k],
-                        |r, q, offset, s| {
-                            batched[q][r].truncate(offset);
-                            batched[q][r].extend_from_slice(s)
-                        },
+                        |r, q, piece| piece.write_to(&mut batched[q][r]),
                     );
                     for q in 0..count {
                         let alone = if code.axis == Axis::Column {
@@ -422,10 +441,7 @@ mod tests {
                         size,
                         count,
                         |k, q| &words[q][k],
-                        |r, q, offset, s| {
-                            let at = (q * code.recovery() + r) * size + offset;
-                            expected[at..at + s.len()].copy_from_slice(s);
-                        },
+                        |r, q, piece| piece.write_to(&mut expected[(q * code.recovery() + r) * size..][..size]),
                     );
                     let mut out = vec![0u8; expected.len()];
                     Coder::default().encode_into(&code, size, count, |k, q| &words[q][k], &mut out);
@@ -453,7 +469,7 @@ mod tests {
                     size,
                     count,
                     |k, q| &words[q][k],
-                    |r, q, offset, s| full[q][code.originals() + r][offset..offset + s.len()].copy_from_slice(s),
+                    |r, q, piece| piece.write_to(&mut full[q][code.originals() + r]),
                 );
                 // Take the last `originals` positions: mostly recovery symbols.
                 let positions: Vec<usize> = (config.n() - code.originals()..config.n()).collect();
@@ -465,9 +481,9 @@ mod tests {
                     count,
                     &positions,
                     |p, q| &full[q][p],
-                    |k, q, offset, s| {
-                        restored[q][k][offset..offset + s.len()].copy_from_slice(s);
-                        restored_bytes += s.len();
+                    |k, q, piece| {
+                        piece.write_to(&mut restored[q][k]);
+                        restored_bytes += piece.range.len();
                     },
                 );
                 let missing: Vec<usize> = (0..code.originals()).filter(|k| !positions.contains(k)).collect();

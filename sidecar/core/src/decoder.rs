@@ -215,10 +215,7 @@ fn decode_rows_from_primary(layout: &BlobLayout, chosen: &[(usize, &[u8])], thre
                 let sliver = chosen[positions.binary_search(&p).expect("chosen position")].1;
                 &sliver[(c0 + q) * s..(c0 + q + 1) * s]
             },
-            |k, q, offset, bytes| {
-                let at = (c0 + q - base) * s + offset;
-                out_rows[k][at..at + bytes.len()].copy_from_slice(bytes);
-            },
+            |k, q, piece| piece.write_to(&mut out_rows[k][(c0 + q - base) * s..][..s]),
         );
     });
     out
@@ -265,10 +262,7 @@ fn decode_rows_from_secondary(layout: &BlobLayout, chosen: &[(usize, &[u8])], th
                     let sliver = chosen[positions.binary_search(&p).expect("chosen position")].1;
                     &sliver[(r0 + q) * s..(r0 + q + 1) * s]
                 },
-                |k, q, offset, bytes| {
-                    let at = (r0 + q - range.start) * row_bytes + k * s + offset;
-                    block[at..at + bytes.len()].copy_from_slice(bytes);
-                },
+                |k, q, piece| piece.write_to(&mut block[(r0 + q - range.start) * row_bytes + k * s..][..s]),
             );
         }
     });
@@ -339,6 +333,10 @@ fn check_against_primary_roots(
             return Err(EncodingError::InconsistentEncoding);
         }
     }
+    drop(slivers);
+    if let Some(beyond) = beyond {
+        buffer::recycle(beyond);
+    }
     Ok(())
 }
 
@@ -350,17 +348,15 @@ pub(crate) fn column_expand(layout: &BlobLayout, source: &[u8], recovery_rows: u
     let row_bytes = layout.primary_sliver_bytes();
     let s = layout.symbol_size();
     let code = Code::column_prefix(config, recovery_rows);
-    let mut out = buffer::zeroed(recovery_rows * row_bytes);
+    // Every byte is written: each recovery row, every column.
+    let mut out = buffer::scratch(recovery_rows * row_bytes);
     by_column_stripes(layout, &mut out, threads, |coder, (c0, c1), base, out_rows| {
         coder.encode(
             &code,
             s,
             c1 - c0,
             |k, q| &source[k * row_bytes + (c0 + q) * s..k * row_bytes + (c0 + q + 1) * s],
-            |r, q, offset, bytes| {
-                let at = (c0 + q - base) * s + offset;
-                out_rows[r][at..at + bytes.len()].copy_from_slice(bytes);
-            },
+            |r, q, piece| piece.write_to(&mut out_rows[r][(c0 + q - base) * s..][..s]),
         );
     });
     out

@@ -120,6 +120,13 @@ impl<'a> EncodedBlob<'a> {
     }
 }
 
+impl Drop for EncodedBlob<'_> {
+    fn drop(&mut self) {
+        buffer::recycle(std::mem::take(&mut self.recovery_rows));
+        buffer::recycle(std::mem::take(&mut self.secondary));
+    }
+}
+
 /// Encodes `blob` for `config` on up to `threads` threads.
 pub fn encode<'a>(config: &EncodingConfig, blob: &'a [u8], threads: usize) -> Result<EncodedBlob<'a>, EncodingError> {
     let layout = config.layout(blob.len() as u64)?;
@@ -140,11 +147,11 @@ pub fn encode<'a>(config: &EncodingConfig, blob: &'a [u8], threads: usize) -> Re
     let source = SourceRows { blob, padded: &padded_rows, full_rows, row_bytes };
 
     // Leaf digests of the whole n x n matrix, column-major: leaves[j * n + i] is symbol (i, j).
-    let mut leaves: Vec<Digest> = buffer::zeroed(n * n);
+    let mut leaves: Vec<Digest> = buffer::scratch(n * n);
     let (left_leaves, right_leaves) = leaves.split_at_mut(cols * n);
 
     // 1. Primary expansion of the source columns, hashing columns 0..C entirely.
-    let mut recovery_rows = buffer::zeroed((n - rows) * row_bytes);
+    let mut recovery_rows = buffer::scratch((n - rows) * row_bytes);
     {
         let ranges = parallel::split_range(cols, threads);
         let mut row_pieces = parallel::split_rows(&mut recovery_rows, row_bytes, s, &ranges);
@@ -159,10 +166,7 @@ pub fn encode<'a>(config: &EncodingConfig, blob: &'a [u8], threads: usize) -> Re
                     s,
                     c1 - c0,
                     |k, q| &source.row(k)[(c0 + q) * s..(c0 + q + 1) * s],
-                    |r, q, offset, bytes| {
-                        let at = (c0 + q - base) * s + offset;
-                        out_rows[r][at..at + bytes.len()].copy_from_slice(bytes);
-                    },
+                    |r, q, piece| piece.write_to(&mut out_rows[r][(c0 + q - base) * s..][..s]),
                 );
                 // Hash whole columns (many equal-length symbols per call), source then recovery.
                 for c in c0..c1 {
@@ -176,7 +180,7 @@ pub fn encode<'a>(config: &EncodingConfig, blob: &'a [u8], threads: usize) -> Re
     }
 
     // 2. Secondary expansion of the source rows, and the source columns transposed.
-    let mut secondary = buffer::zeroed(n * column_bytes);
+    let mut secondary = buffer::scratch(n * column_bytes);
     {
         let ranges = parallel::split_range(rows, threads);
         let column_pieces = parallel::split_rows(&mut secondary, column_bytes, s, &ranges);
@@ -195,10 +199,7 @@ pub fn encode<'a>(config: &EncodingConfig, blob: &'a [u8], threads: usize) -> Re
                     s,
                     r1 - r0,
                     |k, q| &source.row(r0 + q)[k * s..(k + 1) * s],
-                    |r, q, offset, bytes| {
-                        let at = (r0 + q - base) * s + offset;
-                        out_columns[cols + r][at..at + bytes.len()].copy_from_slice(bytes);
-                    },
+                    |r, q, piece| piece.write_to(&mut out_columns[cols + r][(r0 + q - base) * s..][..s]),
                 );
             }
         });
@@ -235,6 +236,7 @@ pub fn encode<'a>(config: &EncodingConfig, blob: &'a [u8], threads: usize) -> Re
 
     // 4. Roots of every expanded secondary sliver (a column) and primary sliver (a row).
     let (primary_roots, secondary_roots) = sliver_roots(&leaves, n, threads);
+    buffer::recycle(leaves);
     let pairs: Vec<SliverPairRoots> = (0..n)
         .map(|p| SliverPairRoots {
             primary: primary_roots[p],
@@ -296,4 +298,36 @@ fn sliver_roots(leaves: &[Digest], n: usize, threads: usize) -> (Vec<Digest>, Ve
         });
     }
     (row_roots, column_roots)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all_slivers(encoded: &EncodedBlob<'_>) -> Vec<u8> {
+        let n = encoded.layout().config().n();
+        let mut out = Vec::new();
+        for i in 0..n {
+            out.extend_from_slice(encoded.primary_sliver(i));
+            out.extend_from_slice(encoded.secondary_sliver(i));
+        }
+        out
+    }
+
+    /// Outputs are written into recycled buffers that still hold an earlier blob (poisoned in
+    /// debug builds); every byte must be overwritten, so the result equals a fresh encoding.
+    #[test]
+    fn encoding_into_recycled_buffers_overwrites_every_byte() {
+        let config = EncodingConfig::new(10).unwrap();
+        let size = 12 << 20; // the recovery rows and secondary slivers exceed the pool's minimum
+        let first: Vec<u8> = (0..size).map(|i| (i % 251) as u8).collect();
+        let second: Vec<u8> = (0..size - 1000).map(|i| (i % 241) as u8 ^ 0x5C).collect();
+        let fresh = encode(&config, &second, 2).unwrap();
+        let (fresh_id, fresh_slivers) = (fresh.blob_id(), all_slivers(&fresh));
+        drop(fresh);
+        drop(encode(&config, &first, 2).unwrap());
+        let reused = encode(&config, &second, 2).unwrap();
+        assert_eq!(reused.blob_id(), fresh_id);
+        assert!(all_slivers(&reused) == fresh_slivers, "slivers from recycled buffers differ");
+    }
 }

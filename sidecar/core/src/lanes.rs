@@ -37,17 +37,13 @@ impl Lanes {
         (self.symbol_size % 64) / 2
     }
 
-    /// The symbol size in bytes.
-    pub(crate) fn symbol_size(&self) -> usize {
-        self.symbol_size
-    }
-
     /// How many symbols the shard holds.
     pub(crate) fn count(&self) -> usize {
         self.count
     }
 
     /// True when the packed shard is the symbols concatenated, with nothing moved.
+    #[cfg(test)]
     pub(crate) fn is_concatenation(&self) -> bool {
         self.symbol_size.is_multiple_of(64)
     }
@@ -96,11 +92,6 @@ impl Lanes {
             lo[offset..offset + len].copy_from_slice(&chunk[l..l + len]);
             hi[offset..offset + len].copy_from_slice(&chunk[32 + l..32 + l + len]);
         });
-    }
-
-    /// The bytes of symbol `index` inside a packed shard, when packing is a concatenation.
-    pub(crate) fn slice<'a>(&self, index: usize, shard: &'a [u8]) -> Option<&'a [u8]> {
-        self.is_concatenation().then(|| &shard[index * self.symbol_size..(index + 1) * self.symbol_size])
     }
 }
 

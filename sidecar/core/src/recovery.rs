@@ -216,7 +216,7 @@ fn decode_symbols(layout: &BlobLayout, target_kind: SliverKind, symbols: &[&Reco
         1,
         &positions,
         |p, _| by_position[positions.binary_search(&p).expect("known position")].1,
-        |k, _, offset, bytes| sliver[k * s + offset..k * s + offset + bytes.len()].copy_from_slice(bytes),
+        |k, _, piece| piece.write_to(&mut sliver[k * s..(k + 1) * s]),
     );
     sliver
 }

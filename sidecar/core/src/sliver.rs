@@ -169,10 +169,7 @@ impl ExpandedSliver {
             s,
             1,
             |k, _| &sliver[k * s..(k + 1) * s],
-            |r, _, offset, bytes| {
-                let at = (originals + r) * s + offset;
-                symbols[at..at + bytes.len()].copy_from_slice(bytes);
-            },
+            |r, _, piece| piece.write_to(&mut symbols[(originals + r) * s..][..s]),
         );
         let mut leaves = vec![merkle::EMPTY_DIGEST; n];
         merkle::leaf_digests(symbols.chunks_exact(s), leaves.iter_mut());
