@@ -410,6 +410,12 @@ impl Drop for FaucetHandle {
 /// Tokio runtime.
 pub async fn serve(faucet: Arc<Faucet>, addr: SocketAddr) -> Result<FaucetHandle, FaucetServeError> {
     let listener = TcpListener::bind(addr).await.map_err(|source| FaucetServeError::Bind { addr, source })?;
+    serve_listener(faucet, listener)
+}
+
+/// Serves the faucet's HTTP API on an already bound listener (so that a port picked earlier
+/// cannot be taken by another process in between). Must be called inside a Tokio runtime.
+pub fn serve_listener(faucet: Arc<Faucet>, listener: TcpListener) -> Result<FaucetHandle, FaucetServeError> {
     let local_addr = listener.local_addr()?;
     let (shutdown, mut stopped) = watch::channel(false);
     let app = router(faucet);

@@ -104,6 +104,16 @@ pub async fn serve(client: WalrusClient, config: DaemonConfig) -> Result<DaemonH
     let listener = TcpListener::bind(config.bind_address)
         .await
         .map_err(|source| DaemonError::Bind { address: config.bind_address, source })?;
+    serve_listener(client, config, listener)
+}
+
+/// Starts the daemon on an already bound listener (`config.bind_address` is not used), so that
+/// a port picked earlier cannot be taken by another process in between.
+pub fn serve_listener(
+    client: WalrusClient,
+    config: DaemonConfig,
+    listener: TcpListener,
+) -> Result<DaemonHandle, DaemonError> {
     let address = listener.local_addr().map_err(|source| DaemonError::Bind { address: config.bind_address, source })?;
     let app = router(client, config);
     let (shutdown, receiver) = tokio::sync::oneshot::channel::<()>();

@@ -7,10 +7,7 @@
 //! rates are fixed here, not chosen by reed-solomon-simd's heuristics, because encoder and
 //! decoder must agree forever (`docs/encoding.md`).
 
-use reed_solomon_simd::{
-    engine::{Engine, ShardsRefMut, utils},
-    rate::{HighRateDecoder, LowRateDecoder, RateDecoder},
-};
+use reed_solomon_simd::engine::{Engine, GF_MODULUS, GF_ORDER, GfElement, ShardsRefMut};
 
 use crate::{config::EncodingConfig, engine::CodingEngine, lanes::Lanes};
 
@@ -36,21 +33,12 @@ pub(crate) fn stripes(range: std::ops::Range<usize>, symbol_size: usize) -> impl
 /// own (`lanes.rs`), the pieces start on chunk boundaries, and the last piece ends where the
 /// symbol does, with the symbol's partial chunk.
 pub(crate) fn pieces(symbol_size: usize) -> impl Iterator<Item = std::ops::Range<usize>> {
-    pieces_of(symbol_size, STRIPE_TARGET_BYTES)
-}
-
-/// Bytes of a symbol decoded per call. Larger than encoding's pieces: every reed-solomon-simd
-/// decode call first evaluates the erasure locator over the whole field (`eval_poly`, a
-/// 65,536-point transform), the same for every piece, so 4 KiB pieces repeated it thousands of
-/// times for the large symbols of small `n`: decoding 64 MiB at n = 10 from recovery slivers
-/// took 3x longer than with whole symbols. 64 KiB pieces were the fastest measured (whole
-/// symbols, 64 KiB and 256 KiB; `docs/benchmarks.md`).
-pub(crate) const DECODE_PIECE_BYTES: usize = 64 << 10;
-
-/// [`pieces`] of `piece_bytes` (a multiple of 64).
-fn pieces_of(symbol_size: usize, piece_bytes: usize) -> impl Iterator<Item = std::ops::Range<usize>> {
-    const _: () = assert!(STRIPE_TARGET_BYTES.is_multiple_of(64) && DECODE_PIECE_BYTES.is_multiple_of(64));
-    (0..symbol_size).step_by(piece_bytes).map(move |start| start..(start + piece_bytes).min(symbol_size))
+    // Decoding once used larger pieces, because reed-solomon-simd's decoders evaluate the
+    // erasure locator on every call; `Erasures` now does that once per set of positions.
+    const _: () = assert!(STRIPE_TARGET_BYTES.is_multiple_of(64));
+    (0..symbol_size)
+        .step_by(STRIPE_TARGET_BYTES)
+        .map(move |start| start..(start + STRIPE_TARGET_BYTES).min(symbol_size))
 }
 
 /// Which of the two codes.
@@ -118,16 +106,15 @@ impl Piece<'_> {
     }
 }
 
-/// Reusable working state for coding. Encoding drives the engine directly on one work buffer
-/// that the originals are packed into (reed-solomon-simd's rate encoders would copy every
-/// shard once more into a buffer of their own); its decoders keep their buffers between calls.
+/// Reusable working state for coding. Coding drives the engine directly on one work buffer that
+/// the symbols are packed into: reed-solomon-simd's rate coders would copy every shard once more
+/// into a buffer of their own, and its decoders evaluate the erasure locator (two transforms
+/// over all 65,536 field elements) on every call, where a blob's stripes all share one.
 #[derive(Default)]
 pub(crate) struct Coder {
     engine: Option<CodingEngine>,
     work: Vec<[u8; 64]>,
-    low_decoder: Option<LowRateDecoder<CodingEngine>>,
-    high_decoder: Option<HighRateDecoder<CodingEngine>>,
-    shard: Vec<u8>,
+    erasures: Option<Erasures>,
 }
 
 impl Coder {
@@ -189,20 +176,148 @@ impl Coder {
         mut on_restored: impl FnMut(usize, usize, Piece<'_>),
     ) {
         assert_eq!(positions.len(), code.originals, "decoding needs exactly `originals` positions");
-        let Self { low_decoder, high_decoder, shard, .. } = self;
-        for piece in pieces_of(symbol_size, DECODE_PIECE_BYTES) {
+        let Self { engine, work, erasures } = self;
+        let engine = engine.get_or_insert_with(CodingEngine::new);
+        if erasures.as_ref().is_none_or(|e| !e.is_for(code, positions)) {
+            *erasures = Some(Erasures::new(code, positions));
+        }
+        let erasures = erasures.as_ref().expect("just set");
+        if erasures.missing.is_empty() {
+            return;
+        }
+        for piece in pieces(symbol_size) {
             let lanes = Lanes::new(piece.len(), count);
-            let known = |p, q| &known(p, q)[piece.clone()];
-            let on_restored = |k, restored: &[u8]| {
+            decode_in_place(engine, code, lanes, work, erasures, positions, |p, q| &known(p, q)[piece.clone()]);
+            let len64 = lanes.shard_bytes() / 64;
+            for &k in &erasures.missing {
+                let at = erasures.original_base + k;
+                let shard = work[at * len64..(at + 1) * len64].as_flattened();
                 for q in 0..count {
-                    on_restored(k, q, Piece { lanes, index: q, shard: restored, range: piece.clone() });
+                    on_restored(k, q, Piece { lanes, index: q, shard, range: piece.clone() });
                 }
-            };
-            match code.axis {
-                Axis::Column => run_decoder(low_decoder, code, lanes, shard, positions, known, on_restored),
-                Axis::Row => run_decoder(high_decoder, code, lanes, shard, positions, known, on_restored),
             }
         }
+    }
+}
+
+/// Where a decoding puts its shards and what its erasure locator evaluates to, for one code and
+/// one set of known positions; every stripe of a blob shares it.
+///
+/// The layout is reed-solomon-simd's (3.1, `rate_low.rs` and `rate_high.rs`): the low-rate
+/// (column) code keeps originals at `0..k` and recovery shards from `k` rounded up to a power of
+/// two; the high-rate (row) code keeps recovery shards at `0..r` and originals from `r` rounded
+/// up.
+struct Erasures {
+    code: Code,
+    positions: Vec<usize>,
+    /// Work position of original 0 and of recovery shard 0.
+    original_base: usize,
+    recovery_base: usize,
+    /// Shards in the work buffer (a power of two).
+    work_count: usize,
+    /// The transforms' truncated size: the end of the last data position.
+    data_end: usize,
+    /// Known positions, as work positions.
+    received: Vec<bool>,
+    /// The erasure locator's logarithms at every work position.
+    log_locator: Box<[GfElement]>,
+    /// Originals to restore.
+    missing: Vec<usize>,
+}
+
+impl Erasures {
+    fn new(code: &Code, positions: &[usize]) -> Self {
+        let (k, r) = (code.originals, code.recovery());
+        let (original_base, recovery_base, data_end) = match code.axis {
+            Axis::Column => (0, k.next_power_of_two(), k.next_power_of_two() + r),
+            Axis::Row => (r.next_power_of_two(), 0, r.next_power_of_two() + k),
+        };
+        let work_count = data_end.next_power_of_two();
+        let mut received = vec![false; work_count];
+        for &p in positions {
+            assert!(p < code.total, "position {p} outside the code");
+            let at = if p < k { original_base + p } else { recovery_base + p - k };
+            assert!(!received[at], "position {p} given twice");
+            received[at] = true;
+        }
+        let mut locator = vec![0 as GfElement; GF_ORDER];
+        let is_data = |w: usize| {
+            (original_base..original_base + k).contains(&w) || (recovery_base..recovery_base + r).contains(&w)
+        };
+        // Erased: data positions not received, the gap between recovery and originals (high
+        // rate), and everything past the data (low rate); as reed-solomon-simd marks them.
+        for (w, e) in locator.iter_mut().enumerate() {
+            let erased = match code.axis {
+                Axis::Column => (is_data(w) && !received[w]) || w >= data_end,
+                Axis::Row => w < data_end && !(is_data(w) && received[w]),
+            };
+            *e = GfElement::from(erased);
+        }
+        let truncated = match code.axis {
+            Axis::Column => GF_ORDER,
+            Axis::Row => data_end,
+        };
+        let mut locator: Box<[GfElement; GF_ORDER]> = locator.into_boxed_slice().try_into().expect("GF_ORDER elements");
+        CodingEngine::eval_poly(&mut locator, truncated);
+        let missing = (0..k).filter(|&i| !received[original_base + i]).collect();
+        Self {
+            code: *code,
+            positions: positions.to_vec(),
+            original_base,
+            recovery_base,
+            work_count,
+            data_end,
+            received,
+            log_locator: locator,
+            missing,
+        }
+    }
+
+    fn is_for(&self, code: &Code, positions: &[usize]) -> bool {
+        self.code == *code && self.positions == positions
+    }
+}
+
+/// Restores the missing originals of the codewords packed by `lanes`, in `work` (original `i`
+/// ends at work position `erasures.original_base + i`): the steps of reed-solomon-simd's rate
+/// decoders, with the erasure locator evaluated once in `erasures`.
+fn decode_in_place<'a>(
+    engine: &CodingEngine,
+    code: &Code,
+    lanes: Lanes,
+    work: &mut Vec<[u8; 64]>,
+    erasures: &Erasures,
+    positions: &[usize],
+    known: impl Fn(usize, usize) -> &'a [u8],
+) {
+    let len64 = lanes.shard_bytes() / 64;
+    let k = code.originals;
+    if work.len() < erasures.work_count * len64 {
+        work.resize(erasures.work_count * len64, [0; 64]);
+    }
+    let work = &mut work[..erasures.work_count * len64];
+    // Unreceived positions are zero; received ones are packed, then scaled by the locator.
+    for (w, shard) in work.chunks_exact_mut(len64).enumerate() {
+        if !erasures.received[w] {
+            shard.fill([0; 64]);
+        }
+    }
+    for &p in positions {
+        let at = if p < k { erasures.original_base + p } else { erasures.recovery_base + p - k };
+        let shard = &mut work[at * len64..(at + 1) * len64];
+        for q in 0..lanes.count() {
+            lanes.pack(q, known(p, q), shard.as_flattened_mut());
+        }
+        engine.mul(shard, erasures.log_locator[at]);
+    }
+    let mut shards = ShardsRefMut::new(erasures.work_count, len64, work);
+    engine.ifft(&mut shards, 0, erasures.work_count, erasures.data_end, 0);
+    engine.formal_derivative(work, erasures.work_count, len64);
+    let mut shards = ShardsRefMut::new(erasures.work_count, len64, work);
+    engine.fft(&mut shards, 0, erasures.work_count, erasures.data_end, 0);
+    for &i in &erasures.missing {
+        let at = erasures.original_base + i;
+        engine.mul(&mut shards[at], GF_MODULUS - erasures.log_locator[at]);
     }
 }
 
@@ -262,70 +377,22 @@ fn encode_in_place<'a>(
             }
         }
         Axis::Row => {
-            let mut shards = ShardsRefMut::new(work_count, len64, work);
-            engine.ifft(&mut shards, 0, chunk, k.min(chunk), chunk);
+            engine.ifft(&mut ShardsRefMut::new(work_count, len64, work), 0, chunk, k.min(chunk), chunk);
             let mut start = chunk;
             while start < k {
-                engine.ifft(&mut shards, start, chunk, chunk.min(k - start), start + chunk);
-                utils::xor_within(&mut shards, 0, start, chunk);
+                engine.ifft(
+                    &mut ShardsRefMut::new(work_count, len64, work),
+                    start,
+                    chunk,
+                    chunk.min(k - start),
+                    start + chunk,
+                );
+                let (sum, transformed) = work.split_at_mut(start * len64);
+                engine.xor(&mut sum[..chunk * len64], &transformed[..chunk * len64]);
                 start += chunk;
             }
-            engine.fft(&mut shards, 0, chunk, r, 0);
+            engine.fft(&mut ShardsRefMut::new(work_count, len64, work), 0, chunk, r, 0);
         }
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn run_decoder<'a, D: RateDecoder<CodingEngine>>(
-    slot: &mut Option<D>,
-    code: &Code,
-    lanes: Lanes,
-    shard: &mut Vec<u8>,
-    positions: &[usize],
-    known: impl Fn(usize, usize) -> &'a [u8],
-    mut on_restored: impl FnMut(usize, &[u8]),
-) {
-    let shard_bytes = lanes.shard_bytes();
-    let (originals, recovery) = (code.originals, code.recovery());
-    let decoder = reuse_or_create(
-        slot,
-        |e| e.reset(originals, recovery, shard_bytes),
-        || D::new(originals, recovery, shard_bytes, CodingEngine::new(), None),
-    );
-    shard.clear();
-    shard.resize(shard_bytes, 0);
-    let count = lanes.count();
-    for &p in positions {
-        for q in 0..count {
-            lanes.pack(q, known(p, q), shard);
-        }
-        if p < originals {
-            decoder.add_original_shard(p, &shard[..]).expect("distinct positions in range");
-        } else {
-            decoder.add_recovery_shard(p - originals, &shard[..]).expect("distinct positions in range");
-        }
-    }
-    let result = decoder.decode().expect("exactly `originals` distinct shards were added");
-    for k in 0..originals {
-        if let Some(restored) = result.restored_original(k) {
-            on_restored(k, restored);
-        }
-    }
-}
-
-/// The decoder in `slot`, reset to new parameters, or a new one: reed-solomon-simd keeps its
-/// working buffers across resets, so a thread allocates them once.
-fn reuse_or_create<T>(
-    slot: &mut Option<T>,
-    reset: impl FnOnce(&mut T) -> Result<(), reed_solomon_simd::Error>,
-    create: impl FnOnce() -> Result<T, reed_solomon_simd::Error>,
-) -> &mut T {
-    match slot {
-        Some(coder) => {
-            reset(coder).expect("code parameters are validated");
-            coder
-        }
-        None => slot.insert(create().expect("code parameters are validated")),
     }
 }
 
@@ -453,44 +520,59 @@ mod tests {
 
     #[test]
     fn decoding_restores_from_any_originals_count_positions() {
-        let config = EncodingConfig::new(10).unwrap();
-        for code in [Code::column(&config), Code::row(&config)] {
-            // 8254 bytes is encoded in three pieces and decoded whole; 131,138 bytes is decoded
-            // in three pieces.
-            for size in [70, 8254, 131_138] {
-                let count = 3;
-                let words: Vec<Vec<Vec<u8>>> = (0..count).map(|q| symbols(code.originals(), size, q as u8)).collect();
-                let mut full: Vec<Vec<Vec<u8>>> = words.clone();
-                for word in &mut full {
-                    word.resize(config.n(), vec![0; size]);
-                }
-                Coder::default().encode(
-                    &code,
-                    size,
-                    count,
-                    |k, q| &words[q][k],
-                    |r, q, piece| piece.write_to(&mut full[q][code.originals() + r]),
-                );
-                // Take the last `originals` positions: mostly recovery symbols.
-                let positions: Vec<usize> = (config.n() - code.originals()..config.n()).collect();
-                let mut restored = vec![vec![vec![0u8; size]; code.originals()]; count];
-                let mut restored_bytes = 0;
-                Coder::default().decode(
-                    &code,
-                    size,
-                    count,
-                    &positions,
-                    |p, q| &full[q][p],
-                    |k, q, piece| {
-                        piece.write_to(&mut restored[q][k]);
-                        restored_bytes += piece.range.len();
-                    },
-                );
-                let missing: Vec<usize> = (0..code.originals()).filter(|k| !positions.contains(k)).collect();
-                assert_eq!(restored_bytes, missing.len() * count * size, "every missing byte once");
-                for q in 0..count {
-                    for &k in &missing {
-                        assert_eq!(restored[q][k], words[q][k], "size {size} codeword {q} original {k}");
+        for n in [4u16, 10, 31, 100] {
+            let config = EncodingConfig::new(n).unwrap();
+            for code in [Code::column(&config), Code::row(&config)] {
+                // 8254 and 131,138 bytes are coded in pieces.
+                let sizes: &[usize] = if n <= 10 { &[70, 8254, 131_138] } else { &[70, 302] };
+                for &size in sizes {
+                    let count = 3;
+                    let words: Vec<Vec<Vec<u8>>> =
+                        (0..count).map(|q| symbols(code.originals(), size, q as u8)).collect();
+                    let mut full: Vec<Vec<Vec<u8>>> = words.clone();
+                    for word in &mut full {
+                        word.resize(config.n(), vec![0; size]);
+                    }
+                    Coder::default().encode(
+                        &code,
+                        size,
+                        count,
+                        |k, q| &words[q][k],
+                        |r, q, piece| piece.write_to(&mut full[q][code.originals() + r]),
+                    );
+                    // The last `originals` positions (mostly recovery symbols), and every
+                    // third position from a rotating start, in descending order.
+                    let last: Vec<usize> = (config.n() - code.originals()..config.n()).collect();
+                    let mut scattered: Vec<usize> =
+                        (0..config.n()).map(|i| (i * 3 + 1) % config.n()).take(code.originals()).collect();
+                    scattered.sort_unstable_by(|a, b| b.cmp(a));
+                    // One coder for both sets, so its cached erasure evaluation must follow.
+                    let mut coder = Coder::default();
+                    for positions in [last, scattered.clone(), scattered] {
+                        let mut restored = vec![vec![vec![0u8; size]; code.originals()]; count];
+                        let mut restored_bytes = 0;
+                        coder.decode(
+                            &code,
+                            size,
+                            count,
+                            &positions,
+                            |p, q| &full[q][p],
+                            |k, q, piece| {
+                                piece.write_to(&mut restored[q][k]);
+                                restored_bytes += piece.range.len();
+                            },
+                        );
+                        let missing: Vec<usize> = (0..code.originals()).filter(|k| !positions.contains(k)).collect();
+                        assert_eq!(restored_bytes, missing.len() * count * size, "every missing byte once");
+                        for q in 0..count {
+                            for &k in &missing {
+                                assert_eq!(
+                                    restored[q][k], words[q][k],
+                                    "n {n} {:?} size {size} codeword {q} original {k}",
+                                    code.axis
+                                );
+                            }
+                        }
                     }
                 }
             }

@@ -43,6 +43,34 @@ impl CodingEngine {
     }
 }
 
+impl CodingEngine {
+    /// The formal derivative of the `shard_count` shards of `len64` chunks in `work`:
+    /// reed-solomon-simd's decoders take it between their transforms but do not export it.
+    pub(crate) fn formal_derivative(&self, work: &mut [[u8; 64]], shard_count: usize, len64: usize) {
+        assert!(shard_count.is_power_of_two() && work.len() >= shard_count * len64, "a whole work buffer");
+        for i in 1..shard_count {
+            let width = 1 << i.trailing_zeros();
+            let (head, tail) = work.split_at_mut(i * len64);
+            self.xor(&mut head[(i - width) * len64..], &tail[..width * len64]);
+        }
+    }
+
+    /// `x[i] ^= y[i]`.
+    pub(crate) fn xor(&self, x: &mut [[u8; 64]], y: &[[u8; 64]]) {
+        match self {
+            #[cfg(target_arch = "x86_64")]
+            Self::Gfni(e) => e.xor(x, y),
+            Self::Default(_) => {
+                for (a, b) in x.iter_mut().zip(y) {
+                    for (p, q) in a.iter_mut().zip(b) {
+                        *p ^= q;
+                    }
+                }
+            }
+        }
+    }
+}
+
 impl Default for CodingEngine {
     fn default() -> Self {
         Self::new()
@@ -193,6 +221,11 @@ mod x86 {
         pub(super) fn mul(&self, x: &mut [[u8; 64]], log_m: GfElement) {
             // SAFETY: as in `fft`.
             unsafe { mul_avx512(x, &self.matrices[usize::from(log_m)]) }
+        }
+
+        pub(super) fn xor(&self, x: &mut [[u8; 64]], y: &[[u8; 64]]) {
+            // SAFETY: as in `fft`.
+            unsafe { xor_avx512(x, y) }
         }
 
         pub(super) fn eval_poly(erasures: &mut [GfElement; GF_ORDER], truncated_size: usize) {
@@ -432,6 +465,13 @@ mod x86 {
         }
     }
 
+    #[target_feature(enable = "avx512f,avx512bw,gfni")]
+    fn xor_avx512(x: &mut [[u8; 64]], y: &[[u8; 64]]) {
+        for (a, b) in x.iter_mut().zip(y) {
+            store(a, _mm512_xor_si512(load(a), load(b)));
+        }
+    }
+
     /// reed-solomon-simd's evaluation, compiled for AVX-512 (it is written to vectorise).
     #[target_feature(enable = "avx512f,avx512bw")]
     fn eval_poly_avx512(erasures: &mut [GfElement; GF_ORDER], truncated_size: usize) {
@@ -516,6 +556,24 @@ mod tests {
                         });
                     }
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn formal_derivative_equals_reed_solomon_simds_definition() {
+        for (shard_count, len64) in [(1usize, 1usize), (2, 1), (8, 3), (64, 2)] {
+            let data = random_chunks(shard_count * len64, shard_count as u64);
+            let mut expected = data.clone();
+            let mut shards = ShardsRefMut::new(shard_count, len64, &mut expected);
+            for i in 1..shard_count {
+                let width = 1 << i.trailing_zeros();
+                reed_solomon_simd::engine::utils::xor_within(&mut shards, i - width, i, width);
+            }
+            for engine in [CodingEngine::new(), CodingEngine::reference()] {
+                let mut got = data.clone();
+                engine.formal_derivative(&mut got, shard_count, len64);
+                assert!(got == expected, "{shard_count} shards of {len64} chunks");
             }
         }
     }

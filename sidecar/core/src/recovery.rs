@@ -197,13 +197,43 @@ fn check_target_pair(
 
 /// Decodes the target sliver from exactly the needed number of verified symbols.
 fn decode_symbols(layout: &BlobLayout, target_kind: SliverKind, symbols: &[&RecoverySymbol]) -> Vec<u8> {
-    let s = layout.symbol_size();
-    // Rebuilding a secondary sliver (a column) decodes a codeword of the column code, whose
-    // positions are the senders' primary indices; and the other way round.
-    let code = target_kind.expansion_code(layout);
-    let mut by_position: Vec<(usize, &[u8])> =
+    let by_position: Vec<(usize, &[u8])> =
         symbols.iter().map(|sym| (usize::from(sym.source_index), &sym.symbol[..])).collect();
+    decode_codeword(layout, target_kind, &by_position).expect("verified symbols from distinct senders")
+}
+
+/// Decodes a sliver of `target_kind` from `symbols`, `(position, symbol)` pairs of its expanded
+/// codeword: exactly [`symbols_needed`] of them, at distinct positions in `0..n`, each of the
+/// layout's symbol size. Nothing is verified here: the caller checks the result against a
+/// committed root (as [`recover_sliver`] does) or uses it to rebuild one.
+///
+/// Rebuilding a secondary sliver (a column) decodes a codeword of the column code, whose
+/// positions are the senders' primary indices; and the other way round.
+pub fn decode_codeword(
+    layout: &BlobLayout,
+    target_kind: SliverKind,
+    symbols: &[(usize, &[u8])],
+) -> Result<Vec<u8>, EncodingError> {
+    let config = layout.config();
+    let s = layout.symbol_size();
+    let need = symbols_needed(config, target_kind);
+    if symbols.len() != need {
+        return Err(EncodingError::NotEnough { what: "recovery symbols", have: symbols.len(), need });
+    }
+    let mut by_position: Vec<(usize, &[u8])> = symbols.to_vec();
     by_position.sort_by_key(|(p, _)| *p);
+    for (i, &(p, symbol)) in by_position.iter().enumerate() {
+        if p >= config.n() {
+            return Err(EncodingError::IndexOutOfRange { what: "symbol position", index: p, count: config.n() });
+        }
+        if i > 0 && by_position[i - 1].0 == p {
+            return Err(EncodingError::DuplicateIndex { what: "symbol position", index: p });
+        }
+        if symbol.len() != s {
+            return Err(EncodingError::WrongLength { what: "recovery symbol", actual: symbol.len(), expected: s });
+        }
+    }
+    let code = target_kind.expansion_code(layout);
     let positions: Vec<usize> = by_position.iter().map(|(p, _)| *p).collect();
     let originals = code.originals();
     let mut sliver = vec![0u8; originals * s];
@@ -218,7 +248,7 @@ fn decode_symbols(layout: &BlobLayout, target_kind: SliverKind, symbols: &[&Reco
         |p, _| by_position[positions.binary_search(&p).expect("known position")].1,
         |k, _, piece| piece.write_to(&mut sliver[k * s..(k + 1) * s]),
     );
-    sliver
+    Ok(sliver)
 }
 
 /// Proof that a blob was encoded inconsistently: symbols, each proven against the blob root,
@@ -264,5 +294,44 @@ impl InconsistencyProof {
             });
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::encode;
+
+    fn as_refs(v: &[(usize, Vec<u8>)]) -> Vec<(usize, &[u8])> {
+        v.iter().map(|(p, b)| (*p, b.as_slice())).collect()
+    }
+
+    #[test]
+    fn decode_codeword_rejects_bad_symbol_sets_with_typed_errors() {
+        let config = EncodingConfig::new(7).unwrap();
+        let data: Vec<u8> = (0..3000u32).map(|i| (i * 13 + 5) as u8).collect();
+        let encoded = encode(&config, &data, 1).unwrap();
+        let layout = *encoded.layout();
+        // A secondary sliver is a column: any `n - 2f` primary slivers' symbols at its position.
+        let target = 2;
+        let s = layout.symbol_size();
+        let need = symbols_needed(&config, SliverKind::Secondary);
+        let symbols: Vec<(usize, Vec<u8>)> = (config.n() - need..config.n())
+            .map(|i| (i, encoded.primary_sliver(i)[target * s..(target + 1) * s].to_vec()))
+            .collect();
+        let decoded = decode_codeword(&layout, SliverKind::Secondary, &as_refs(&symbols)).unwrap();
+        assert_eq!(decoded, encoded.secondary_sliver(target));
+
+        let err = |v: Vec<(usize, Vec<u8>)>| decode_codeword(&layout, SliverKind::Secondary, &as_refs(&v)).unwrap_err();
+        assert!(matches!(err(symbols[1..].to_vec()), EncodingError::NotEnough { .. }));
+        let mut duplicate = symbols.clone();
+        duplicate[0].0 = duplicate[1].0;
+        assert!(matches!(err(duplicate), EncodingError::DuplicateIndex { .. }));
+        let mut out_of_range = symbols.clone();
+        out_of_range[0].0 = config.n();
+        assert!(matches!(err(out_of_range), EncodingError::IndexOutOfRange { .. }));
+        let mut short = symbols;
+        short[0].1.pop();
+        assert!(matches!(err(short), EncodingError::WrongLength { .. }));
     }
 }

@@ -109,16 +109,28 @@ impl LocalNetwork {
         options.check()?;
         let data_dir = options.data_dir.clone();
         create_dir(&data_dir)?;
-        let (manifest, mut node_listeners) = match Manifest::load(&data_dir)? {
-            Some(manifest) => (manifest, Vec::new()),
+        let (manifest, listeners) = match Manifest::load(&data_dir)? {
+            Some(manifest) => (manifest, Listeners::default()),
             None => create(&options).await?,
         };
+        let mut node_listeners = listeners.nodes;
         if node_listeners.is_empty() {
             for node in &manifest.nodes {
                 node_listeners.push(bind(node.api_address).await?);
             }
         }
-        let rpc_listener = bind(manifest.rpc_address).await?;
+        let rpc_listener = match listeners.rpc {
+            Some(listener) => listener,
+            None => bind(manifest.rpc_address).await?,
+        };
+        let faucet_listener = match listeners.faucet {
+            Some(listener) => listener,
+            None => bind(manifest.faucet_address).await?,
+        };
+        let daemon_listener = match listeners.daemon {
+            Some(listener) => listener,
+            None => bind(manifest.daemon_address).await?,
+        };
         let daemon_listener_address = manifest.daemon_address;
 
         let chain = LocalChain::open(&data_dir.join("chain"), &manifest.genesis)
@@ -132,8 +144,7 @@ impl LocalNetwork {
         // Sends only need modest amounts; the start-up funding asks for more in one request.
         let faucet_config = FaucetConfig { max_wal_per_request: STARTING_WAL_FROST, ..FaucetConfig::default() };
         let faucet = Arc::new(Faucet::new(chain.clone(), admin_key.private_key().clone(), faucet_config));
-        let faucet_handle = walrus_chain::faucet::serve(faucet.clone(), manifest.faucet_address)
-            .await
+        let faucet_handle = walrus_chain::faucet::serve_listener(faucet.clone(), faucet_listener)
             .map_err(|e| component("the faucet")(&e))?;
 
         let mut manifest = manifest;
@@ -176,8 +187,8 @@ impl LocalNetwork {
             auth_token: None,
             max_body_bytes: daemon::DEFAULT_MAX_BODY_BYTES,
         };
-        let daemon =
-            daemon::serve(publisher, daemon_config).await.map_err(|e| component("the publisher/aggregator")(&e))?;
+        let daemon = daemon::serve_listener(publisher, daemon_config, daemon_listener)
+            .map_err(|e| component("the publisher/aggregator")(&e))?;
 
         Ok(Self {
             data_dir,
@@ -340,7 +351,7 @@ fn node_dir(data_dir: &Path, index: usize) -> PathBuf {
 
 /// Creates keys, picks ports and writes the manifest of a new network. Returns the nodes'
 /// listeners, already bound (their ports go into the genesis committee).
-async fn create(options: &LocalOptions) -> Result<(Manifest, Vec<TcpListener>), LocalError> {
+async fn create(options: &LocalOptions) -> Result<(Manifest, Listeners), LocalError> {
     let data_dir = &options.data_dir;
     let admin = new_wallet(&data_dir.join("admin.keystore"))?;
     let user = new_wallet(&data_dir.join("client/sui.keystore"))?;
@@ -372,12 +383,16 @@ async fn create(options: &LocalOptions) -> Result<(Manifest, Vec<TcpListener>), 
         nodes.push(ManifestNode { node_id: Address::new(node_id), api_address, account: account_key.address() });
         listeners.push(listener);
     }
-    // Learn the other ports now, so a restart finds them in the manifest.
+    // Bind the other ports now, so a restart finds them in the manifest; the listeners are kept
+    // until their servers start, so no other process can take a port picked here.
     let mut other_ports = Vec::new();
+    let mut other_listeners = Vec::new();
     for port in [options.rpc_port, options.faucet_port, options.daemon_port] {
         let listener = bind(loopback(port)).await?;
         other_ports.push(listener.local_addr().map_err(|source| LocalError::Bind { address: loopback(port), source })?);
+        other_listeners.push(listener);
     }
+    let [rpc, faucet, daemon] = <[TcpListener; 3]>::try_from(other_listeners).expect("three ports");
     let mut funded_accounts = vec![user, publisher];
     funded_accounts.extend(nodes.iter().map(|n| n.account));
     let genesis = GenesisConfig {
@@ -405,7 +420,16 @@ async fn create(options: &LocalOptions) -> Result<(Manifest, Vec<TcpListener>), 
         genesis,
     };
     manifest.save(data_dir)?;
-    Ok((manifest, listeners))
+    Ok((manifest, Listeners { nodes: listeners, rpc: Some(rpc), faucet: Some(faucet), daemon: Some(daemon) }))
+}
+
+/// Sockets bound before the servers start: all of them for a new network, none on a restart.
+#[derive(Default)]
+struct Listeners {
+    nodes: Vec<TcpListener>,
+    rpc: Option<TcpListener>,
+    faucet: Option<TcpListener>,
+    daemon: Option<TcpListener>,
 }
 
 fn new_wallet(path: &Path) -> Result<Address, LocalError> {

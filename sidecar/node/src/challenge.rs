@@ -518,7 +518,16 @@ fn worth_retrying(error: &ClientError) -> bool {
     }
 }
 
-/// Fetches and checks member `index`'s answer until it passes, fails, or the deadline passes.
+/// Whether the node has moved past `challenge`'s epoch: it fixed a newer challenge or follows a
+/// newer committee. An attestation for it would only be refused (`EWrongEpoch`), and members
+/// that moved on no longer serve its answers, so waiting for them is pointless.
+fn superseded(ctx: &NodeContext, challenge: &EpochChallenge) -> bool {
+    ctx.challenges.current().is_some_and(|c| c.epoch > challenge.epoch)
+        || ctx.committee().is_some_and(|view| view.current.epoch > challenge.epoch)
+}
+
+/// Fetches and checks member `index`'s answer until it passes, fails, the deadline passes, or
+/// the epoch moves on.
 async fn check_member(ctx: &Arc<NodeContext>, challenge: &EpochChallenge, index: usize, deadline: Instant) -> bool {
     let member = &challenge.committee.members[index];
     let Ok(config) = EncodingConfig::new(challenge.committee.n_shards) else { return false };
@@ -545,6 +554,10 @@ async fn check_member(ctx: &Arc<NodeContext>, challenge: &EpochChallenge, index:
                         false
                     }
                 };
+            }
+            Err(_) if superseded(ctx, challenge) => {
+                tracing::debug!("stopped asking {:?} for the answer of past epoch {}", member.node_id, challenge.epoch);
+                return false;
             }
             Err(e) if worth_retrying(&e) && Instant::now() + delay < deadline => {
                 tracing::debug!("no challenge answer from {:?} yet: {e}", member.node_id);
@@ -586,6 +599,11 @@ async fn attest(
         results = checks => results,
         _ = shutdown.changed() => return Ok(()),
     };
+    if superseded(ctx, challenge) {
+        tracing::info!("the epoch moved past the storage challenge of epoch {}; not attesting it", challenge.epoch);
+        ctx.challenges.book().attested_epoch = Some(challenge.epoch);
+        return Ok(());
+    }
     let mut passed: Vec<usize> = results.into_iter().filter_map(|(index, ok)| ok.then_some(index)).collect();
     passed.sort_unstable();
     let node_ids: Vec<ObjectId> = passed.iter().map(|&i| challenge.committee.members[i].node_id).collect();

@@ -11,13 +11,10 @@
 
 use std::collections::BTreeMap;
 
-use reed_solomon_simd::{
-    engine::DefaultEngine,
-    rate::{HighRateDecoder, LowRateDecoder, RateDecoder},
-};
 use walrus_core::{
-    EncodingConfig, RecoverySymbol, SliverKind, SliverPairMetadata, SliverPairRoots,
+    BlobLayout, RecoverySymbol, SliverKind, SliverPairMetadata, SliverPairRoots,
     merkle::{Digest, EMPTY_DIGEST, MerkleProof, inner_digest, tree_depth},
+    recovery::{decode_codeword, symbols_needed},
 };
 
 /// Why a codeword could not be decoded or a pair not be rebuilt.
@@ -51,25 +48,16 @@ pub enum CodecError {
     },
 }
 
-/// The number of originals of the code that rebuilds a sliver of `kind`: a primary sliver is a
-/// codeword of the row code (`n - f` originals), a secondary one of the column code (`n - 2f`).
-pub fn originals(config: &EncodingConfig, kind: SliverKind) -> usize {
-    match kind {
-        SliverKind::Primary => config.primary_sliver_symbols(),
-        SliverKind::Secondary => config.secondary_sliver_symbols(),
-    }
-}
-
 /// Decodes sliver `target_kind` from symbols `(position, bytes)` of its expanded codeword, at
 /// distinct positions in `0..n`. The first `originals` symbols are used.
 pub fn decode_sliver(
-    config: &EncodingConfig,
+    layout: &BlobLayout,
     target_kind: SliverKind,
-    symbol_size: usize,
     symbols: &[(usize, &[u8])],
 ) -> Result<Vec<u8>, CodecError> {
-    let k = originals(config, target_kind);
-    let recovery = config.n() - k;
+    let config = layout.config();
+    let symbol_size = layout.symbol_size();
+    let k = symbols_needed(config, target_kind);
     let mut chosen: BTreeMap<usize, &[u8]> = BTreeMap::new();
     for (position, bytes) in symbols {
         if bytes.len() != symbol_size {
@@ -82,49 +70,16 @@ pub fn decode_sliver(
     if chosen.len() < k {
         return Err(CodecError::NotEnoughSymbols { have: chosen.len(), need: k });
     }
-    let mut sliver = vec![0u8; k * symbol_size];
-    for (position, bytes) in chosen.iter().filter(|(p, _)| **p < k) {
-        sliver[position * symbol_size..(position + 1) * symbol_size].copy_from_slice(bytes);
-    }
-    if chosen.keys().all(|p| *p < k) {
-        return Ok(sliver);
-    }
-    let restored = match target_kind {
-        SliverKind::Primary => run_decoder::<HighRateDecoder<DefaultEngine>>(k, recovery, symbol_size, &chosen),
-        SliverKind::Secondary => run_decoder::<LowRateDecoder<DefaultEngine>>(k, recovery, symbol_size, &chosen),
-    };
-    for (position, bytes) in restored {
-        sliver[position * symbol_size..(position + 1) * symbol_size].copy_from_slice(&bytes);
-    }
-    Ok(sliver)
-}
-
-fn run_decoder<D: RateDecoder<DefaultEngine>>(
-    k: usize,
-    recovery: usize,
-    symbol_size: usize,
-    chosen: &BTreeMap<usize, &[u8]>,
-) -> Vec<(usize, Vec<u8>)> {
-    let mut decoder =
-        D::new(k, recovery, symbol_size, DefaultEngine::new(), None).expect("code parameters from a valid config");
-    for (position, bytes) in chosen {
-        if *position < k {
-            decoder.add_original_shard(*position, bytes).expect("distinct positions in range");
-        } else {
-            decoder.add_recovery_shard(position - k, bytes).expect("distinct positions in range");
-        }
-    }
-    let result = decoder.decode().expect("exactly `k` distinct shards were added");
-    (0..k).filter_map(|position| result.restored_original(position).map(|b| (position, b.to_vec()))).collect()
+    let chosen: Vec<(usize, &[u8])> = chosen.into_iter().collect();
+    Ok(decode_codeword(layout, target_kind, &chosen).expect("k distinct in-range positions of the symbol size"))
 }
 
 /// Decodes target sliver `target_index` of `target_kind` from verified recovery symbols (those
 /// of the other kind at that position; others are ignored).
 pub fn decode_from_symbols(
-    config: &EncodingConfig,
+    layout: &BlobLayout,
     target_kind: SliverKind,
     target_index: usize,
-    symbol_size: usize,
     symbols: &[RecoverySymbol],
 ) -> Result<Vec<u8>, CodecError> {
     let usable: Vec<(usize, &[u8])> = symbols
@@ -132,7 +87,7 @@ pub fn decode_from_symbols(
         .filter(|s| s.source_kind == target_kind.other() && usize::from(s.target_index) == target_index)
         .map(|s| (usize::from(s.source_index), s.symbol.as_slice()))
         .collect();
-    decode_sliver(config, target_kind, symbol_size, &usable)
+    decode_sliver(layout, target_kind, &usable)
 }
 
 /// A partly known tree over the `n` pair leaves: nodes learnt from verified pair metadata, and
@@ -210,7 +165,7 @@ impl PairTree {
 
 #[cfg(test)]
 mod tests {
-    use walrus_core::{ExpandedSliver, encode, sliver::sliver_roots};
+    use walrus_core::{EncodingConfig, ExpandedSliver, encode, sliver::sliver_roots};
 
     use super::*;
 
@@ -242,22 +197,21 @@ mod tests {
             let config = EncodingConfig::new(n).unwrap();
             let data: Vec<u8> = (0..5000u32).map(|i| (i * 31 + 7) as u8).collect();
             let encoded = encode(&config, &data, 1).unwrap();
-            let s = encoded.layout().symbol_size();
             let n = config.n();
             // Recovery symbols only (the highest senders), so the decoder really decodes.
             let primary_senders: Vec<usize> = (n - config.primary_sliver_symbols()..n).collect();
             let secondary_senders: Vec<usize> = (n - config.secondary_sliver_symbols()..n).collect();
             for target in [0, n / 2, n - 1] {
                 let symbols = symbols_for(&encoded, SliverKind::Primary, target, &primary_senders);
-                let sliver = decode_from_symbols(&config, SliverKind::Primary, target, s, &symbols).unwrap();
+                let sliver = decode_from_symbols(encoded.layout(), SliverKind::Primary, target, &symbols).unwrap();
                 assert_eq!(sliver, encoded.primary_sliver(target), "n = {n}, primary {target}");
                 let symbols = symbols_for(&encoded, SliverKind::Secondary, target, &secondary_senders);
-                let sliver = decode_from_symbols(&config, SliverKind::Secondary, target, s, &symbols).unwrap();
+                let sliver = decode_from_symbols(encoded.layout(), SliverKind::Secondary, target, &symbols).unwrap();
                 assert_eq!(sliver, encoded.secondary_sliver(target), "n = {n}, secondary {target}");
             }
             let too_few = symbols_for(&encoded, SliverKind::Secondary, 0, &secondary_senders[1..]);
             assert!(matches!(
-                decode_from_symbols(&config, SliverKind::Secondary, 0, s, &too_few),
+                decode_from_symbols(encoded.layout(), SliverKind::Secondary, 0, &too_few),
                 Err(CodecError::NotEnoughSymbols { .. })
             ));
         }

@@ -495,9 +495,8 @@ fn rebuild_pairs(
             }
             continue;
         }
-        let s = layout.symbol_size();
         let decode = |kind, target| {
-            decode_from_symbols(config, kind, target, s, symbols).map_err(|e: CodecError| not_enough(e.to_string()))
+            decode_from_symbols(layout, kind, target, symbols).map_err(|e: CodecError| not_enough(e.to_string()))
         };
         let primary = decode(SliverKind::Primary, index)?;
         let secondary = decode(SliverKind::Secondary, secondary_index)?;
