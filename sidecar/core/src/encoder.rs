@@ -168,13 +168,17 @@ pub fn encode<'a>(config: &EncodingConfig, blob: &'a [u8], threads: usize) -> Re
                     |k, q| &source.row(k)[(c0 + q) * s..(c0 + q + 1) * s],
                     |r, q, piece| piece.write_to(&mut out_rows[r][(c0 + q - base) * s..][..s]),
                 );
-                // Hash whole columns (many equal-length symbols per call), source then recovery.
-                for c in c0..c1 {
-                    let (source_out, recovery_out) = leaves[(c - base) * n..(c - base + 1) * n].split_at_mut(rows);
-                    merkle::leaf_digests((0..rows).map(|i| &source.row(i)[c * s..(c + 1) * s]), source_out.iter_mut());
-                    let c = c - base;
-                    merkle::leaf_digests(out_rows.iter().map(|row| &row[c * s..(c + 1) * s]), recovery_out.iter_mut());
-                }
+                // Hash the stripe's whole columns, source then recovery symbols of each, in one
+                // call: the hasher works 16 symbols at a time, so only the stripe's last batch
+                // is partial.
+                let recovery_rows = &out_rows;
+                let symbols = (c0..c1).flat_map(|c| {
+                    let local = c - base;
+                    (0..rows)
+                        .map(move |i| &source.row(i)[c * s..(c + 1) * s])
+                        .chain(recovery_rows.iter().map(move |row| &row[local * s..(local + 1) * s]))
+                });
+                merkle::leaf_digests(symbols, leaves[(c0 - base) * n..(c1 - base) * n].iter_mut());
             }
         });
     }
@@ -219,17 +223,14 @@ pub fn encode<'a>(config: &EncodingConfig, blob: &'a [u8], threads: usize) -> Re
             let recovery = n - rows;
             for (j0, j1) in code::stripes(start..end, s) {
                 let count = j1 - j0;
-                // Recovery symbols are only hashed: gather them codeword-major, then hash each
-                // codeword's symbols in two batched calls (source, recovery).
+                // Recovery symbols are only hashed: gather them codeword-major, then hash the
+                // stripe's expanded columns in one call, as in step 1.
                 recovered.resize(count * recovery * s, 0);
                 coder.encode_into(&column_code, s, count, |k, q| &column(j0 + q)[k * s..(k + 1) * s], &mut recovered);
-                for (q, symbols) in recovered.chunks_exact(recovery * s).enumerate() {
-                    let j = j0 + q;
-                    let out = &mut leaves[(j - start) * n..(j - start + 1) * n];
-                    let (source_out, recovery_out) = out.split_at_mut(rows);
-                    merkle::leaf_digests(column(j).chunks_exact(s), source_out.iter_mut());
-                    merkle::leaf_digests(symbols.chunks_exact(s), recovery_out.iter_mut());
-                }
+                let symbols = (j0..j1)
+                    .zip(recovered.chunks_exact(recovery * s))
+                    .flat_map(|(j, symbols)| column(j).chunks_exact(s).chain(symbols.chunks_exact(s)));
+                merkle::leaf_digests(symbols, leaves[(j0 - start) * n..(j1 - start) * n].iter_mut());
             }
         });
     }

@@ -107,17 +107,15 @@ pub fn sliver_roots(
             let count = q1 - q0;
             leaves.clear();
             leaves.resize(count * n, merkle::EMPTY_DIGEST);
-            // Recovery symbols are only hashed: gather them sliver-major, then hash each expanded
-            // sliver's symbols in two calls (many equal-length symbols per call).
+            // Recovery symbols are only hashed: gather them sliver-major, then hash the stripe's
+            // expanded slivers in one call (the hasher works 16 equal-length symbols at a time,
+            // so only the last batch is partial).
             recovered.resize(count * recovery * s, 0);
             coder.encode_into(&code, s, count, |k, q| &slivers[q0 + q][k * s..(k + 1) * s], &mut recovered);
-            for ((q, expanded), symbols) in
-                (q0..q1).zip(leaves.chunks_exact_mut(n)).zip(recovered.chunks_exact(recovery * s))
-            {
-                let (source_out, recovery_out) = expanded.split_at_mut(originals);
-                merkle::leaf_digests(slivers[q].chunks_exact(s), source_out.iter_mut());
-                merkle::leaf_digests(symbols.chunks_exact(s), recovery_out.iter_mut());
-            }
+            let symbols = (q0..q1)
+                .zip(recovered.chunks_exact(recovery * s))
+                .flat_map(|(q, symbols)| slivers[q].chunks_exact(s).chain(symbols.chunks_exact(s)));
+            merkle::leaf_digests(symbols, leaves.iter_mut());
             for q in q0..q1 {
                 out[q - range.start] = merkle::root_with_scratch(&leaves[(q - q0) * n..(q - q0 + 1) * n], &mut scratch);
             }
