@@ -64,9 +64,15 @@ pub(crate) fn zeroed<T: Zero>(len: usize) -> Vec<T> {
 }
 
 /// At most this many bytes of buffers are kept for reuse, per element type: enough for the
-/// outputs of encoding a 64 MiB blob at n = 1000 (about 270 MB in all). What does not fit is
-/// freed as usual.
-pub(crate) const POOL_MAX_BYTES: usize = 512 << 20;
+/// outputs of encoding a 256 MiB blob at n = 1000 (about 940 MB of slivers). What does not fit
+/// is freed as usual; [`release_all`] frees everything kept.
+pub(crate) const POOL_MAX_BYTES: usize = 1 << 30;
+
+/// Frees every kept buffer.
+pub(crate) fn release_all() {
+    <u8 as Zero>::pool().clear();
+    <[u8; 32] as Zero>::pool().clear();
+}
 
 /// A buffer of `len` elements whose contents are unspecified: the caller must overwrite every
 /// element before reading any. A recycled buffer is reused when one is large enough; fresh
@@ -120,6 +126,12 @@ impl<T: Zero> Pool<T> {
         drop(buffers);
         buffer.resize(len, T::ZERO);
         Some(buffer)
+    }
+
+    /// Frees every kept buffer.
+    pub(crate) fn clear(&self) {
+        let kept = std::mem::take(&mut *self.lock());
+        drop(kept);
     }
 
     /// Keeps `buffer` if it is large and fits under the pool's bound; frees it otherwise.
@@ -189,6 +201,9 @@ mod tests {
         assert_eq!((taken.as_ptr(), taken.len()), (b_at, big + 1));
         assert!(pool.take(big).is_none(), "the third was never kept");
         assert!(pool.take(16).is_none(), "small requests never use the pool");
+        pool.put(vec![5u8; big]);
+        pool.clear();
+        assert!(pool.take(big).is_none(), "cleared");
     }
 
     #[test]

@@ -47,3 +47,10 @@ pub use metadata::{BlobCommitment, BlobMetadata, SliverPairMetadata, SliverPairR
 pub use parallel::default_threads;
 pub use recovery::{InconsistencyProof, Recovered, RecoverySymbol, recover_sliver};
 pub use sliver::{ExpandedSliver, SliverKind};
+
+/// Frees the large buffers that encoding keeps for reuse (at most 1 GiB; see `buffer.rs`). A
+/// long-running process may call this after a burst of large blobs; the next encoding then
+/// starts from fresh memory, which costs page faults but nothing else.
+pub fn release_buffers() {
+    buffer::release_all();
+}
