@@ -69,8 +69,8 @@ impl Lanes {
         for_each_lane_run(index * m, m, |lane, offset, len| {
             let chunk = &mut tail_area[(lane / 32) * 64..(lane / 32 + 1) * 64];
             let l = lane % 32;
-            chunk[l..l + len].copy_from_slice(&lo[offset..offset + len]);
-            chunk[32 + l..32 + l + len].copy_from_slice(&hi[offset..offset + len]);
+            copy_short(&mut chunk[l..l + len], &lo[offset..offset + len]);
+            copy_short(&mut chunk[32 + l..32 + l + len], &hi[offset..offset + len]);
         });
     }
 
@@ -89,9 +89,32 @@ impl Lanes {
         for_each_lane_run(index * m, m, |lane, offset, len| {
             let chunk = &tail_area[(lane / 32) * 64..(lane / 32 + 1) * 64];
             let l = lane % 32;
-            lo[offset..offset + len].copy_from_slice(&chunk[l..l + len]);
-            hi[offset..offset + len].copy_from_slice(&chunk[32 + l..32 + l + len]);
+            copy_short(&mut lo[offset..offset + len], &chunk[l..l + len]);
+            copy_short(&mut hi[offset..offset + len], &chunk[32 + l..32 + l + len]);
         });
+    }
+}
+
+/// Copies at most 32 bytes with two fixed-size, possibly overlapping copies: tails are a few
+/// dozen bytes each and there are millions of them, where a `memcpy` call per run cost more
+/// than the copy.
+#[inline(always)]
+fn copy_short(dst: &mut [u8], src: &[u8]) {
+    let len = src.len();
+    assert!(len == dst.len() && len <= 32, "a lane run is at most 32 bytes");
+    if len >= 16 {
+        dst[..16].copy_from_slice(&src[..16]);
+        dst[len - 16..].copy_from_slice(&src[len - 16..]);
+    } else if len >= 8 {
+        dst[..8].copy_from_slice(&src[..8]);
+        dst[len - 8..].copy_from_slice(&src[len - 8..]);
+    } else if len >= 4 {
+        dst[..4].copy_from_slice(&src[..4]);
+        dst[len - 4..].copy_from_slice(&src[len - 4..]);
+    } else {
+        for (d, s) in dst.iter_mut().zip(src) {
+            *d = *s;
+        }
     }
 }
 
@@ -129,6 +152,16 @@ mod tests {
                     assert_eq!(&out, s, "size {symbol_size} count {count} index {q}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn short_copies_copy_every_length() {
+        for len in 0..=32 {
+            let src: Vec<u8> = (0..len as u8).map(|b| b.wrapping_mul(7) ^ 0x5A).collect();
+            let mut dst = vec![0xEEu8; len];
+            copy_short(&mut dst, &src);
+            assert_eq!(dst, src, "len {len}");
         }
     }
 
