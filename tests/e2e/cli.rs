@@ -1,5 +1,6 @@
 //! The `walrus` CLI against a local network: store (with a glob), read, blob-status,
-//! list-blobs, info, extend, delete, attributes, share, wallet, and errors that say what to do.
+//! list-blobs, info, extend, delete, attributes, share, wallet, `bench encoding`, and errors that say
+//! what to do.
 
 use std::{path::Path, process::Output};
 
@@ -321,4 +322,33 @@ async fn the_cli_proposes_votes_and_executes_a_parameter_change() {
     assert_eq!(released["released"].as_array().unwrap().len(), 1, "{released}");
 
     network.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn bench_encoding_prints_one_json_row_per_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("unused.toml");
+    let args =
+        ["bench", "encoding", "--sizes", "4KiB,1MiB", "--shards", "10", "--threads", "1,2", "--runs", "1", "--json"];
+    let output = walrus(&config, &args).await;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "walrus {args:?} failed: {stderr}");
+    let rows: Vec<Value> =
+        String::from_utf8_lossy(&output.stdout).lines().map(|line| serde_json::from_str(line).unwrap()).collect();
+    let configurations: Vec<(u64, u64)> =
+        rows.iter().map(|r| (r["size_bytes"].as_u64().unwrap(), r["threads"].as_u64().unwrap())).collect();
+    assert_eq!(configurations, [(4096, 1), (4096, 2), (1 << 20, 1), (1 << 20, 2)]);
+    for row in &rows {
+        assert_eq!(row["n_shards"], 10);
+        for field in [
+            "encode_mb_per_s",
+            "decode_mb_per_s",
+            "decode_from_recovery_mb_per_s",
+            "raw_reed_solomon_mb_per_s",
+            "reed_solomon_simd_mb_per_s",
+        ] {
+            let value = row[field].as_f64().unwrap_or_else(|| panic!("{field} in {row}"));
+            assert!(value.is_finite() && value > 0.0, "{field} = {value} in {row}");
+        }
+    }
 }

@@ -79,6 +79,11 @@ impl Code {
         Self { axis: Axis::Row, originals: config.primary_sliver_symbols(), total: config.n() }
     }
 
+    /// Which of the two codes.
+    pub(crate) fn axis(&self) -> Axis {
+        self.axis
+    }
+
     /// Original symbols per codeword.
     pub(crate) fn originals(&self) -> usize {
         self.originals

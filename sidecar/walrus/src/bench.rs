@@ -1,5 +1,6 @@
-//! `walrus bench encoding`: encode and decode throughput, peak memory, and the raw
-//! reed-solomon-simd bound for the same calls, as a table or JSON lines.
+//! `walrus bench encoding`: encode and decode throughput, peak memory, and the raw Reed-Solomon
+//! bound for the same calls (the core's coding, and reed-solomon-simd's own encoders), as a
+//! table or JSON lines.
 //! `walrus bench network`: store and read throughput through a whole local network.
 
 use std::time::{Duration, Instant};
@@ -7,7 +8,11 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
 use serde::Serialize;
-use walrus_core::{EncodingConfig, SliverKind, VerifiedRoots, bench::raw_reed_solomon_encode_time, decode, encode};
+use walrus_core::{
+    EncodingConfig, SliverKind, VerifiedRoots,
+    bench::{raw_reed_solomon_encode_time, reed_solomon_simd_encode_time},
+    decode, encode,
+};
 
 use crate::memory;
 
@@ -50,6 +55,8 @@ struct Row {
     decode_mb_per_s: f64,
     decode_from_recovery_mb_per_s: f64,
     raw_reed_solomon_mb_per_s: f64,
+    /// The same coding with reed-solomon-simd's own rate encoders and default engine.
+    reed_solomon_simd_mb_per_s: f64,
     peak_memory_bytes: Option<u64>,
     peak_memory_over_blob: Option<f64>,
 }
@@ -110,8 +117,16 @@ fn encoding(args: EncodingArgs) -> Result<()> {
             walrus_core::sha256x::backend()
         );
         println!(
-            "{:>10} {:>6} {:>7} {:>12} {:>12} {:>14} {:>12} {:>12}",
-            "size", "n", "threads", "encode MB/s", "decode MB/s", "dec-recov MB/s", "raw RS MB/s", "peak mem"
+            "{:>10} {:>6} {:>7} {:>12} {:>12} {:>14} {:>12} {:>14} {:>12}",
+            "size",
+            "n",
+            "threads",
+            "encode MB/s",
+            "decode MB/s",
+            "dec-recov MB/s",
+            "raw RS MB/s",
+            "rs-simd MB/s",
+            "peak mem"
         );
     }
     for &n in &args.shards {
@@ -124,7 +139,7 @@ fn encoding(args: EncodingArgs) -> Result<()> {
                     println!("{}", serde_json::to_string(&row)?);
                 } else {
                     println!(
-                        "{:>10} {:>6} {:>7} {:>12.1} {:>12.1} {:>14.1} {:>12.1} {:>12}",
+                        "{:>10} {:>6} {:>7} {:>12.1} {:>12.1} {:>14.1} {:>12.1} {:>14.1} {:>12}",
                         human(row.size_bytes),
                         row.n_shards,
                         row.threads,
@@ -132,6 +147,7 @@ fn encoding(args: EncodingArgs) -> Result<()> {
                         row.decode_mb_per_s,
                         row.decode_from_recovery_mb_per_s,
                         row.raw_reed_solomon_mb_per_s,
+                        row.reed_solomon_simd_mb_per_s,
                         row.peak_memory_over_blob.map_or("n/a".to_string(), |r| format!("{r:.2}x")),
                     );
                 }
@@ -187,6 +203,8 @@ fn measure(config: &EncodingConfig, blob: &[u8], threads: usize, runs: usize) ->
     let decode_recovery_time = time_decode(&recovery)?;
     let raw: Vec<Duration> =
         (0..runs).map(|_| raw_reed_solomon_encode_time(config, size, threads)).collect::<Result<_, _>>()?;
+    let rs_simd: Vec<Duration> =
+        (0..runs).map(|_| reed_solomon_simd_encode_time(config, size, threads)).collect::<Result<_, _>>()?;
     Ok(Row {
         size_bytes: size,
         n_shards: config.n_shards(),
@@ -195,6 +213,7 @@ fn measure(config: &EncodingConfig, blob: &[u8], threads: usize, runs: usize) ->
         decode_mb_per_s: mb_per_s(size, decode_time),
         decode_from_recovery_mb_per_s: mb_per_s(size, decode_recovery_time),
         raw_reed_solomon_mb_per_s: mb_per_s(size, median(raw)),
+        reed_solomon_simd_mb_per_s: mb_per_s(size, median(rs_simd)),
         peak_memory_bytes: peak,
         peak_memory_over_blob: peak.map(|p| p as f64 / size.max(1) as f64),
     })
