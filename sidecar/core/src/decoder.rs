@@ -175,7 +175,10 @@ pub fn decode_checked<B: AsRef<[u8]>>(
         SliverKind::Primary => good.clone(),
         SliverKind::Secondary => Vec::new(),
     };
-    check_against_primary_roots(&layout, roots, &source, &verified_rows, threads)?;
+    // Every good primary sliver below `n - 2f` is among `chosen` (the lowest indices) and was
+    // copied into its row.
+    debug_assert!(good.iter().filter(|(i, _)| *i < config.secondary_sliver_symbols()).all(|g| chosen.contains(g)));
+    check_against_primary_roots(&layout, roots, &source, &verified_rows, kind == SliverKind::Primary, threads)?;
 
     let mut data = source;
     data.truncate(usize::try_from(layout.unencoded_size_bytes()).expect("checked against MAX blob size"));
@@ -273,11 +276,16 @@ fn decode_rows_from_secondary(layout: &BlobLayout, chosen: &[(usize, &[u8])], th
 /// `n - f` rows. A row already verified against its root counts when its bytes equal the decoded
 /// blob's row (a comparison, no hashing); other rows are recomputed and hashed. Source rows are
 /// preferred because rows beyond them need the column code over the whole blob.
+///
+/// `verified_source_rows_copied`: the verified rows below `n - 2f` are the very bytes the
+/// decoded blob's rows were copied from ([`decode_rows_from_primary`] copies every verified
+/// source row it is given), so they count without a comparison.
 fn check_against_primary_roots(
     layout: &BlobLayout,
     roots: &VerifiedRoots,
     source: &[u8],
     verified: &[(usize, &[u8])],
+    verified_source_rows_copied: bool,
     threads: usize,
 ) -> Result<(), EncodingError> {
     let config = layout.config();
@@ -294,6 +302,10 @@ fn check_against_primary_roots(
     let mut to_hash = Vec::new();
     for &i in known.iter().filter(|&&i| i < rows) {
         match verified_bytes(i) {
+            Some(bytes) if verified_source_rows_copied => {
+                debug_assert!(bytes == &source[i * row_bytes..(i + 1) * row_bytes], "copied row {i}");
+                confirmed += 1;
+            }
             Some(bytes) if bytes == &source[i * row_bytes..(i + 1) * row_bytes] => confirmed += 1,
             Some(_) => return Err(EncodingError::InconsistentEncoding),
             None => to_hash.push(i),
