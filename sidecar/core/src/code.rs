@@ -410,6 +410,12 @@ mod tests {
 
     use super::*;
 
+    /// A coder on this CPU's engine, and one on reed-solomon-simd's default engine.
+    fn coders() -> [Coder; 2] {
+        [CodingEngine::new(), CodingEngine::reference()]
+            .map(|engine| Coder { engine: Some(engine), ..Coder::default() })
+    }
+
     fn symbols(count: usize, size: usize, seed: u8) -> Vec<Vec<u8>> {
         (0..count)
             .map(|k| (0..size).map(|b| (k as u8).wrapping_mul(37).wrapping_add(b as u8 ^ seed)).collect())
@@ -428,45 +434,49 @@ mod tests {
                     let count = 5;
                     let words: Vec<Vec<Vec<u8>>> =
                         (0..count).map(|q| symbols(code.originals(), size, q as u8)).collect();
-                    let mut batched = vec![vec![vec![0u8; size]; code.recovery()]; count];
-                    Coder::default().encode(
-                        &code,
-                        size,
-                        count,
-                        |k, q| &words[q][k],
-                        |r, q, piece| piece.write_to(&mut batched[q][r]),
-                    );
-                    for q in 0..count {
-                        let alone = if code.axis == Axis::Column {
-                            let mut e = LowRateEncoder::<DefaultEngine>::new(
-                                code.originals(),
-                                code.recovery(),
-                                size,
-                                DefaultEngine::new(),
-                                None,
-                            )
-                            .unwrap();
-                            for w in &words[q] {
-                                e.add_original_shard(w).unwrap();
-                            }
-                            let r = e.encode().unwrap();
-                            (0..code.recovery()).map(|i| r.recovery(i).unwrap().to_vec()).collect::<Vec<_>>()
-                        } else {
-                            let mut e = HighRateEncoder::<DefaultEngine>::new(
-                                code.originals(),
-                                code.recovery(),
-                                size,
-                                DefaultEngine::new(),
-                                None,
-                            )
-                            .unwrap();
-                            for w in &words[q] {
-                                e.add_original_shard(w).unwrap();
-                            }
-                            let r = e.encode().unwrap();
-                            (0..code.recovery()).map(|i| r.recovery(i).unwrap().to_vec()).collect::<Vec<_>>()
-                        };
-                        assert_eq!(batched[q], alone, "n={n} {:?} size={size}", code.axis);
+                    // The coding loops on this CPU's engine and on reed-solomon-simd's (what CPUs
+                    // without GFNI run), against reed-solomon-simd's own encoders.
+                    for mut coder in coders() {
+                        let mut batched = vec![vec![vec![0u8; size]; code.recovery()]; count];
+                        coder.encode(
+                            &code,
+                            size,
+                            count,
+                            |k, q| &words[q][k],
+                            |r, q, piece| piece.write_to(&mut batched[q][r]),
+                        );
+                        for q in 0..count {
+                            let alone = if code.axis == Axis::Column {
+                                let mut e = LowRateEncoder::<DefaultEngine>::new(
+                                    code.originals(),
+                                    code.recovery(),
+                                    size,
+                                    DefaultEngine::new(),
+                                    None,
+                                )
+                                .unwrap();
+                                for w in &words[q] {
+                                    e.add_original_shard(w).unwrap();
+                                }
+                                let r = e.encode().unwrap();
+                                (0..code.recovery()).map(|i| r.recovery(i).unwrap().to_vec()).collect::<Vec<_>>()
+                            } else {
+                                let mut e = HighRateEncoder::<DefaultEngine>::new(
+                                    code.originals(),
+                                    code.recovery(),
+                                    size,
+                                    DefaultEngine::new(),
+                                    None,
+                                )
+                                .unwrap();
+                                for w in &words[q] {
+                                    e.add_original_shard(w).unwrap();
+                                }
+                                let r = e.encode().unwrap();
+                                (0..code.recovery()).map(|i| r.recovery(i).unwrap().to_vec()).collect::<Vec<_>>()
+                            };
+                            assert_eq!(batched[q], alone, "n={n} {:?} size={size}", code.axis);
+                        }
                     }
                 }
             }
@@ -551,31 +561,34 @@ mod tests {
                     let mut scattered: Vec<usize> =
                         (0..config.n()).map(|i| (i * 3 + 1) % config.n()).take(code.originals()).collect();
                     scattered.sort_unstable_by(|a, b| b.cmp(a));
-                    // One coder for both sets, so its cached erasure evaluation must follow.
-                    let mut coder = Coder::default();
-                    for positions in [last, scattered.clone(), scattered] {
-                        let mut restored = vec![vec![vec![0u8; size]; code.originals()]; count];
-                        let mut restored_bytes = 0;
-                        coder.decode(
-                            &code,
-                            size,
-                            count,
-                            &positions,
-                            |p, q| &full[q][p],
-                            |k, q, piece| {
-                                piece.write_to(&mut restored[q][k]);
-                                restored_bytes += piece.range.len();
-                            },
-                        );
-                        let missing: Vec<usize> = (0..code.originals()).filter(|k| !positions.contains(k)).collect();
-                        assert_eq!(restored_bytes, missing.len() * count * size, "every missing byte once");
-                        for q in 0..count {
-                            for &k in &missing {
-                                assert_eq!(
-                                    restored[q][k], words[q][k],
-                                    "n {n} {:?} size {size} codeword {q} original {k}",
-                                    code.axis
-                                );
+                    // One coder for all sets, so its cached erasure evaluation must follow; on
+                    // this CPU's engine and on reed-solomon-simd's.
+                    for mut coder in coders() {
+                        for positions in [last.clone(), scattered.clone(), scattered.clone()] {
+                            let mut restored = vec![vec![vec![0u8; size]; code.originals()]; count];
+                            let mut restored_bytes = 0;
+                            coder.decode(
+                                &code,
+                                size,
+                                count,
+                                &positions,
+                                |p, q| &full[q][p],
+                                |k, q, piece| {
+                                    piece.write_to(&mut restored[q][k]);
+                                    restored_bytes += piece.range.len();
+                                },
+                            );
+                            let missing: Vec<usize> =
+                                (0..code.originals()).filter(|k| !positions.contains(k)).collect();
+                            assert_eq!(restored_bytes, missing.len() * count * size, "every missing byte once");
+                            for q in 0..count {
+                                for &k in &missing {
+                                    assert_eq!(
+                                        restored[q][k], words[q][k],
+                                        "n {n} {:?} size {size} codeword {q} original {k}",
+                                        code.axis
+                                    );
+                                }
                             }
                         }
                     }
