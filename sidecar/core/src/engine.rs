@@ -256,7 +256,7 @@ mod x86 {
                     let m23 = self.butterfly_multiplier(self.skew[base + dist * 2]);
                     for i in r..r + dist {
                         let (s0, s1, s2, s3) = data.dist4_mut(pos + i, dist);
-                        fft_two_layers(s0, s1, s2, s3, m01, m02, m23);
+                        two_layers::<false>(s0, s1, s2, s3, m01, m02, m23);
                     }
                     r += dist4;
                 }
@@ -268,7 +268,7 @@ mod x86 {
                 while r < truncated_size {
                     let m = self.butterfly_multiplier(self.skew[r + skew_delta]);
                     let (x, y) = data.dist2_mut(pos + r, 1);
-                    fft_layer(x, y, m);
+                    layer::<false>(x, y, m);
                     r += 2;
                 }
             }
@@ -295,7 +295,7 @@ mod x86 {
                     let m23 = self.butterfly_multiplier(self.skew[base + dist * 2]);
                     for i in r..r + dist {
                         let (s0, s1, s2, s3) = data.dist4_mut(pos + i, dist);
-                        ifft_two_layers(s0, s1, s2, s3, m01, m02, m23);
+                        two_layers::<true>(s0, s1, s2, s3, m01, m02, m23);
                     }
                     r += dist4;
                 }
@@ -309,7 +309,7 @@ mod x86 {
                 } else {
                     let (mut a, mut b) = data.split_at_mut(pos + dist);
                     for i in 0..dist {
-                        ifft_layer(&mut a[pos + i], &mut b[i], m);
+                        layer::<true>(&mut a[pos + i], &mut b[i], m);
                     }
                 }
             }
@@ -385,9 +385,12 @@ mod x86 {
         (x, y)
     }
 
+    /// Two layers on four shards (positions `i`, `i + d`, `i + 2d`, `i + 3d` of a group): the
+    /// FFT's butterflies `(0, 2)` and `(1, 3)` with `m02`, then `(0, 1)` with `m01` and `(2, 3)`
+    /// with `m23`; the IFFT's (`INVERSE`) the other way round.
     #[inline]
     #[target_feature(enable = "avx512f,avx512bw,gfni")]
-    fn fft_two_layers(
+    fn two_layers<const INVERSE: bool>(
         s0: &mut [[u8; 64]],
         s1: &mut [[u8; 64]],
         s2: &mut [[u8; 64]],
@@ -399,10 +402,18 @@ mod x86 {
         let (m01, m02, m23) =
             (m01.map(|m| Multiplier::new(&m)), m02.map(|m| Multiplier::new(&m)), m23.map(|m| Multiplier::new(&m)));
         for (((c0, c1), c2), c3) in s0.iter_mut().zip(s1.iter_mut()).zip(s2.iter_mut()).zip(s3.iter_mut()) {
-            let (a0, a2) = fft_butterfly(load(c0), load(c2), m02);
-            let (a1, a3) = fft_butterfly(load(c1), load(c3), m02);
-            let (a0, a1) = fft_butterfly(a0, a1, m01);
-            let (a2, a3) = fft_butterfly(a2, a3, m23);
+            let (mut a0, mut a1, mut a2, mut a3) = (load(c0), load(c1), load(c2), load(c3));
+            if INVERSE {
+                (a0, a1) = ifft_butterfly(a0, a1, m01);
+                (a2, a3) = ifft_butterfly(a2, a3, m23);
+                (a0, a2) = ifft_butterfly(a0, a2, m02);
+                (a1, a3) = ifft_butterfly(a1, a3, m02);
+            } else {
+                (a0, a2) = fft_butterfly(a0, a2, m02);
+                (a1, a3) = fft_butterfly(a1, a3, m02);
+                (a0, a1) = fft_butterfly(a0, a1, m01);
+                (a2, a3) = fft_butterfly(a2, a3, m23);
+            }
             store(c0, a0);
             store(c1, a1);
             store(c2, a2);
@@ -410,48 +421,14 @@ mod x86 {
         }
     }
 
+    /// One layer: the butterflies `(x[c], y[c])` with `m`, of the FFT or (`INVERSE`) the IFFT.
     #[inline]
     #[target_feature(enable = "avx512f,avx512bw,gfni")]
-    fn ifft_two_layers(
-        s0: &mut [[u8; 64]],
-        s1: &mut [[u8; 64]],
-        s2: &mut [[u8; 64]],
-        s3: &mut [[u8; 64]],
-        m01: Option<[u64; 4]>,
-        m02: Option<[u64; 4]>,
-        m23: Option<[u64; 4]>,
-    ) {
-        let (m01, m02, m23) =
-            (m01.map(|m| Multiplier::new(&m)), m02.map(|m| Multiplier::new(&m)), m23.map(|m| Multiplier::new(&m)));
-        for (((c0, c1), c2), c3) in s0.iter_mut().zip(s1.iter_mut()).zip(s2.iter_mut()).zip(s3.iter_mut()) {
-            let (a0, a1) = ifft_butterfly(load(c0), load(c1), m01);
-            let (a2, a3) = ifft_butterfly(load(c2), load(c3), m23);
-            let (a0, a2) = ifft_butterfly(a0, a2, m02);
-            let (a1, a3) = ifft_butterfly(a1, a3, m02);
-            store(c0, a0);
-            store(c1, a1);
-            store(c2, a2);
-            store(c3, a3);
-        }
-    }
-
-    #[inline]
-    #[target_feature(enable = "avx512f,avx512bw,gfni")]
-    fn fft_layer(x: &mut [[u8; 64]], y: &mut [[u8; 64]], m: Option<[u64; 4]>) {
+    fn layer<const INVERSE: bool>(x: &mut [[u8; 64]], y: &mut [[u8; 64]], m: Option<[u64; 4]>) {
         let m = m.map(|m| Multiplier::new(&m));
         for (cx, cy) in x.iter_mut().zip(y.iter_mut()) {
-            let (a, b) = fft_butterfly(load(cx), load(cy), m);
-            store(cx, a);
-            store(cy, b);
-        }
-    }
-
-    #[inline]
-    #[target_feature(enable = "avx512f,avx512bw,gfni")]
-    fn ifft_layer(x: &mut [[u8; 64]], y: &mut [[u8; 64]], m: Option<[u64; 4]>) {
-        let m = m.map(|m| Multiplier::new(&m));
-        for (cx, cy) in x.iter_mut().zip(y.iter_mut()) {
-            let (a, b) = ifft_butterfly(load(cx), load(cy), m);
+            let (a, b) =
+                if INVERSE { ifft_butterfly(load(cx), load(cy), m) } else { fft_butterfly(load(cx), load(cy), m) };
             store(cx, a);
             store(cy, b);
         }
