@@ -410,6 +410,16 @@ mod tests {
 
     use super::*;
 
+    /// The recovery symbols of one codeword `originals` from reed-solomon-simd's own encoder.
+    fn alone<E: RateEncoder<DefaultEngine>>(code: &Code, size: usize, originals: &[Vec<u8>]) -> Vec<Vec<u8>> {
+        let mut encoder = E::new(code.originals(), code.recovery(), size, DefaultEngine::new(), None).unwrap();
+        for original in originals {
+            encoder.add_original_shard(original).unwrap();
+        }
+        let result = encoder.encode().unwrap();
+        (0..code.recovery()).map(|i| result.recovery(i).unwrap().to_vec()).collect()
+    }
+
     /// A coder on this CPU's engine, and one on reed-solomon-simd's default engine.
     fn coders() -> [Coder; 2] {
         [CodingEngine::new(), CodingEngine::reference()]
@@ -446,34 +456,9 @@ mod tests {
                             |r, q, piece| piece.write_to(&mut batched[q][r]),
                         );
                         for q in 0..count {
-                            let alone = if code.axis == Axis::Column {
-                                let mut e = LowRateEncoder::<DefaultEngine>::new(
-                                    code.originals(),
-                                    code.recovery(),
-                                    size,
-                                    DefaultEngine::new(),
-                                    None,
-                                )
-                                .unwrap();
-                                for w in &words[q] {
-                                    e.add_original_shard(w).unwrap();
-                                }
-                                let r = e.encode().unwrap();
-                                (0..code.recovery()).map(|i| r.recovery(i).unwrap().to_vec()).collect::<Vec<_>>()
-                            } else {
-                                let mut e = HighRateEncoder::<DefaultEngine>::new(
-                                    code.originals(),
-                                    code.recovery(),
-                                    size,
-                                    DefaultEngine::new(),
-                                    None,
-                                )
-                                .unwrap();
-                                for w in &words[q] {
-                                    e.add_original_shard(w).unwrap();
-                                }
-                                let r = e.encode().unwrap();
-                                (0..code.recovery()).map(|i| r.recovery(i).unwrap().to_vec()).collect::<Vec<_>>()
+                            let alone = match code.axis {
+                                Axis::Column => alone::<LowRateEncoder<DefaultEngine>>(&code, size, &words[q]),
+                                Axis::Row => alone::<HighRateEncoder<DefaultEngine>>(&code, size, &words[q]),
                             };
                             assert_eq!(batched[q], alone, "n={n} {:?} size={size}", code.axis);
                         }
