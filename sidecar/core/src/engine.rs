@@ -234,6 +234,32 @@ mod x86 {
             unsafe { eval_poly_avx512(erasures, truncated_size) }
         }
 
+        /// Two layers of the FFT or (`INVERSE`) the IFFT, of half-widths `dist` and `2 * dist`,
+        /// over every group of `4 * dist` positions that starts below `truncated_size`.
+        #[inline]
+        #[target_feature(enable = "avx512f,avx512bw,gfni")]
+        fn two_layer_pass<const INVERSE: bool>(
+            &self,
+            data: &mut ShardsRefMut,
+            pos: usize,
+            dist: usize,
+            truncated_size: usize,
+            skew_delta: usize,
+        ) {
+            let mut r = 0;
+            while r < truncated_size {
+                let base = r + dist + skew_delta - 1;
+                let m01 = self.butterfly_multiplier(self.skew[base]);
+                let m02 = self.butterfly_multiplier(self.skew[base + dist]);
+                let m23 = self.butterfly_multiplier(self.skew[base + dist * 2]);
+                for i in r..r + dist {
+                    let (s0, s1, s2, s3) = data.dist4_mut(pos + i, dist);
+                    two_layers::<INVERSE>(s0, s1, s2, s3, m01, m02, m23);
+                }
+                r += 4 * dist;
+            }
+        }
+
         /// The same decimation-in-time FFT as reed-solomon-simd's engines: layers of
         /// butterflies, two at a time, then one more when the number of layers is odd.
         #[target_feature(enable = "avx512f,avx512bw,gfni")]
@@ -248,18 +274,7 @@ mod x86 {
             let mut dist4 = size;
             let mut dist = size >> 2;
             while dist != 0 {
-                let mut r = 0;
-                while r < truncated_size {
-                    let base = r + dist + skew_delta - 1;
-                    let m01 = self.butterfly_multiplier(self.skew[base]);
-                    let m02 = self.butterfly_multiplier(self.skew[base + dist]);
-                    let m23 = self.butterfly_multiplier(self.skew[base + dist * 2]);
-                    for i in r..r + dist {
-                        let (s0, s1, s2, s3) = data.dist4_mut(pos + i, dist);
-                        two_layers::<false>(s0, s1, s2, s3, m01, m02, m23);
-                    }
-                    r += dist4;
-                }
+                self.two_layer_pass::<false>(data, pos, dist, truncated_size, skew_delta);
                 dist4 = dist;
                 dist >>= 2;
             }
@@ -287,18 +302,7 @@ mod x86 {
             let mut dist = 1;
             let mut dist4 = 4;
             while dist4 <= size {
-                let mut r = 0;
-                while r < truncated_size {
-                    let base = r + dist + skew_delta - 1;
-                    let m01 = self.butterfly_multiplier(self.skew[base]);
-                    let m02 = self.butterfly_multiplier(self.skew[base + dist]);
-                    let m23 = self.butterfly_multiplier(self.skew[base + dist * 2]);
-                    for i in r..r + dist {
-                        let (s0, s1, s2, s3) = data.dist4_mut(pos + i, dist);
-                        two_layers::<true>(s0, s1, s2, s3, m01, m02, m23);
-                    }
-                    r += dist4;
-                }
+                self.two_layer_pass::<true>(data, pos, dist, truncated_size, skew_delta);
                 dist = dist4;
                 dist4 <<= 2;
             }
