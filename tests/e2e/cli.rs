@@ -346,9 +346,17 @@ async fn bench_encoding_prints_one_json_row_per_configuration() {
             "decode_from_recovery_mb_per_s",
             "raw_reed_solomon_mb_per_s",
             "reed_solomon_simd_mb_per_s",
+            "commitment_hash_mb_per_s",
+            "bound_mb_per_s",
         ] {
             let value = row[field].as_f64().unwrap_or_else(|| panic!("{field} in {row}"));
             assert!(value.is_finite() && value > 0.0, "{field} = {value} in {row}");
         }
+        // The floor is the coding and the hashing one after the other: slower than either.
+        let rate = |field: &str| row[field].as_f64().unwrap();
+        assert!(
+            rate("bound_mb_per_s") < rate("raw_reed_solomon_mb_per_s").min(rate("commitment_hash_mb_per_s")),
+            "{row}"
+        );
     }
 }

@@ -1,7 +1,14 @@
-//! The bound for encoding speed: the same Reed-Solomon coding the encoder does (the engine's
-//! transforms, with the symbols packed into and out of its work buffer), on one shared symbol
-//! that stays in cache, and no hashing. `walrus bench encoding` reports it beside the real
-//! encoder so the overhead above raw Reed-Solomon is visible.
+//! The bounds for encoding speed, each the encoder's work of one kind alone:
+//!
+//! - the same Reed-Solomon coding the encoder does (the engine's transforms, with the symbols
+//!   packed into and out of its work buffer), on one shared symbol that stays in cache, and no
+//!   hashing;
+//! - the same commitment hashing (a leaf digest of each of the `n * n` symbols of the expanded
+//!   matrix, and the `2n` sliver trees over them), on symbols that stay in cache, and no coding.
+//!
+//! `walrus bench encoding` reports both beside the real encoder. Their sum is a floor under the
+//! encoding time on the machine at that moment, whatever the encoder's loops do
+//! (`docs/benchmarks.md`).
 
 use std::time::{Duration, Instant};
 
@@ -15,8 +22,38 @@ use crate::{
     config::EncodingConfig,
     error::EncodingError,
     lanes::Lanes,
+    merkle::{self, Digest},
     parallel,
 };
+
+/// Time spent in commitment hashing alone for encoding a blob of `size_bytes` on `threads`
+/// threads: a leaf digest of every symbol of the expanded `n x n` matrix, and the Merkle root of
+/// every expanded primary sliver (a row) and secondary sliver (a column). The per-blob hashes
+/// above them (`n` pair leaves and one tree) are left out; they are `O(n)`.
+pub fn commitment_hash_time(
+    config: &EncodingConfig,
+    size_bytes: u64,
+    threads: usize,
+) -> Result<Duration, EncodingError> {
+    let s = config.layout(size_bytes)?.symbol_size();
+    let n = config.n();
+    // One expanded sliver's symbols, hashed again for every sliver: the work per symbol does not
+    // depend on its content, and reading them from cache makes this a floor.
+    let sliver: Vec<u8> = (0..n * s).map(|i| (i % 251) as u8).collect();
+    let start = Instant::now();
+    parallel::run(parallel::split_range(n, threads), |_, columns| {
+        let mut leaves: Vec<Digest> = vec![merkle::EMPTY_DIGEST; n];
+        let mut scratch = Vec::new();
+        for _ in columns {
+            merkle::leaf_digests(|i| &sliver[i * s..(i + 1) * s], &mut leaves);
+            // Each column's leaves feed its own tree and one node of every row tree; every leaf
+            // is hashed once and sits in two trees, so the trees cost two roots per column.
+            std::hint::black_box(merkle::root_with_scratch(&leaves, &mut scratch));
+            std::hint::black_box(merkle::root_with_scratch(&leaves, &mut scratch));
+        }
+    });
+    Ok(start.elapsed())
+}
 
 /// Time spent in Reed-Solomon coding alone for encoding a blob of `size_bytes` on `threads`
 /// threads: the three expansions of the encoder, stripe by stripe, with the same shard sizes.

@@ -172,13 +172,16 @@ pub fn encode<'a>(config: &EncodingConfig, blob: &'a [u8], threads: usize) -> Re
                 // call: the hasher works 16 symbols at a time, so only the stripe's last batch
                 // is partial.
                 let recovery_rows = &out_rows;
-                let symbols = (c0..c1).flat_map(|c| {
-                    let local = c - base;
-                    (0..rows)
-                        .map(move |i| &source.row(i)[c * s..(c + 1) * s])
-                        .chain(recovery_rows.iter().map(move |row| &row[local * s..(local + 1) * s]))
-                });
-                merkle::leaf_digests(symbols, leaves[(c0 - base) * n..(c1 - base) * n].iter_mut());
+                merkle::leaf_digests(
+                    |k| {
+                        let (c, i) = (c0 + k / n, k % n);
+                        match i.checked_sub(rows) {
+                            None => &source.row(i)[c * s..(c + 1) * s],
+                            Some(r) => &recovery_rows[r][(c - base) * s..(c - base + 1) * s],
+                        }
+                    },
+                    &mut leaves[(c0 - base) * n..(c1 - base) * n],
+                );
             }
         });
     }
@@ -227,10 +230,17 @@ pub fn encode<'a>(config: &EncodingConfig, blob: &'a [u8], threads: usize) -> Re
                 // stripe's expanded columns in one call, as in step 1.
                 recovered.resize(count * recovery * s, 0);
                 coder.encode_into(&column_code, s, count, |k, q| &column(j0 + q)[k * s..(k + 1) * s], &mut recovered);
-                let symbols = (j0..j1)
-                    .zip(recovered.chunks_exact(recovery * s))
-                    .flat_map(|(j, symbols)| column(j).chunks_exact(s).chain(symbols.chunks_exact(s)));
-                merkle::leaf_digests(symbols, leaves[(j0 - start) * n..(j1 - start) * n].iter_mut());
+                let recovered = &recovered;
+                merkle::leaf_digests(
+                    |k| {
+                        let (q, i) = (k / n, k % n);
+                        match i.checked_sub(rows) {
+                            None => &column(j0 + q)[i * s..(i + 1) * s],
+                            Some(r) => &recovered[(q * recovery + r) * s..][..s],
+                        }
+                    },
+                    &mut leaves[(j0 - start) * n..(j1 - start) * n],
+                );
             }
         });
     }

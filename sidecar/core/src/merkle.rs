@@ -48,17 +48,14 @@ pub fn leaf_digest(symbol: &[u8]) -> Digest {
     h.finalize().into()
 }
 
-/// The leaf digests of equal-length symbols, into `out` in order: [`leaf_digest`] of each,
-/// hashed many at a time ([`sha256x`]).
+/// The leaf digests of equal-length symbols: [`leaf_digest`] of `symbol(i)` into `out[i]` for
+/// every `i < out.len()`, hashed many at a time ([`sha256x`]).
 ///
 /// # Panics
 ///
-/// When the symbols differ in length or `out` yields a different count.
-pub fn leaf_digests<'s, 'o>(
-    symbols: impl IntoIterator<Item = &'s [u8]>,
-    out: impl IntoIterator<Item = &'o mut Digest>,
-) {
-    sha256x::digests_with_prefix(LEAF_TAG, symbols, out);
+/// When the symbols differ in length.
+pub fn leaf_digests<'s>(symbol: impl Fn(usize) -> &'s [u8], out: &mut [Digest]) {
+    sha256x::digests_with_prefix(LEAF_TAG, symbol, out);
 }
 
 /// The level above `children` (an even number of digests): `out[i]` is
@@ -319,7 +316,7 @@ mod tests {
         for size in [0usize, 1, 6, 54, 55, 62, 64, 302, 1000] {
             let symbols: Vec<Vec<u8>> = (0..37).map(|q| (0..size).map(|b| (q * 7 + b * 3) as u8).collect()).collect();
             let mut out = vec![EMPTY_DIGEST; symbols.len()];
-            leaf_digests(symbols.iter().map(Vec::as_slice), out.iter_mut());
+            leaf_digests(|i| symbols[i].as_slice(), &mut out);
             for (symbol, digest) in symbols.iter().zip(&out) {
                 assert_eq!(*digest, leaf_digest(symbol), "size {size}");
             }

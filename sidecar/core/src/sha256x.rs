@@ -77,61 +77,46 @@ pub fn compress_x2(states: [&mut State; 2], blocks: [&[u8; 64]; 2]) {
     }
 }
 
-/// `SHA-256(prefix || message)` of every message, into `out` (one digest per message, in order).
-/// `prefix` is a single domain-tag byte.
+/// `SHA-256(prefix || message(i))` into `out[i]` for every `i < out.len()`. `prefix` is a single
+/// domain-tag byte.
+///
+/// Messages are fetched by index, so that the kernels gather a batch with inlined address
+/// arithmetic instead of a call per message through an iterator chain.
 ///
 /// # Panics
 ///
-/// When the messages differ in length or `out` yields a different count.
-pub fn digests_with_prefix<'m, 'o>(
-    prefix: u8,
-    messages: impl IntoIterator<Item = &'m [u8]>,
-    out: impl IntoIterator<Item = &'o mut [u8; 32]>,
-) {
-    digests_on(Kernels::detect(), prefix, messages, out);
+/// When the messages differ in length.
+pub fn digests_with_prefix<'m>(prefix: u8, message: impl Fn(usize) -> &'m [u8], out: &mut [[u8; 32]]) {
+    digests_on(Kernels::detect(), prefix, &message, out);
 }
 
-fn digests_on<'m, 'o>(
-    kernels: Kernels,
-    prefix: u8,
-    messages: impl IntoIterator<Item = &'m [u8]>,
-    out: impl IntoIterator<Item = &'o mut [u8; 32]>,
-) {
-    let mut messages = messages.into_iter().peekable();
-    let mut out = out.into_iter();
-    let len = messages.peek().map_or(0, |m| m.len());
-    let padding = Padding::new(len);
-    let mut jobs = std::iter::from_fn(move || match (messages.next(), out.next()) {
-        (Some(m), Some(o)) => {
-            assert_eq!(m.len(), len, "messages of one batch have equal lengths");
-            Some((m, o))
-        }
-        (None, None) => None,
-        _ => panic!("one output per message"),
-    })
-    .fuse();
+fn digests_on<'m>(kernels: Kernels, prefix: u8, message: &impl Fn(usize) -> &'m [u8], out: &mut [[u8; 32]]) {
+    let Some(first) = out.first().map(|_| message(0)) else { return };
+    // Every kernel checks each message's length against this (`Padding::check`).
+    let padding = Padding::new(first.len());
     #[cfg(target_arch = "x86_64")]
-    if kernels.avx512 {
-        let rest = x86::digests_avx512(prefix, padding, &mut jobs);
-        return digests_narrow(kernels, prefix, padding, rest.into_iter().flatten());
-    }
-    digests_narrow(kernels, prefix, padding, jobs);
+    let done = if kernels.avx512 { x86::digests_avx512(prefix, padding, message, out) } else { 0 };
+    #[cfg(not(target_arch = "x86_64"))]
+    let done = 0;
+    digests_narrow(kernels, prefix, padding, |i| message(done + i), &mut out[done..]);
 }
 
 /// Hashes with the SHA-NI kernel where allowed, else the portable one.
-fn digests_narrow<'m, 'o>(
+fn digests_narrow<'m>(
     kernels: Kernels,
     prefix: u8,
     padding: Padding,
-    jobs: impl Iterator<Item = (&'m [u8], &'o mut [u8; 32])>,
+    message: impl Fn(usize) -> &'m [u8],
+    out: &mut [[u8; 32]],
 ) {
     #[cfg(target_arch = "x86_64")]
     if kernels.sha_ni {
-        return x86::digests_sha_ni(prefix, padding, jobs);
+        return x86::digests_sha_ni(prefix, padding, &message, out);
     }
     let _ = kernels;
     let mut block = [0u8; 64];
-    for (message, digest) in jobs {
+    for (i, digest) in out.iter_mut().enumerate() {
+        let message = padding.check(message(i));
         let mut state = INITIAL_STATE;
         for b in 0..padding.blocks {
             match padding.in_place(b) {
@@ -193,6 +178,13 @@ impl Padding {
         Self { total, blocks: (total + 9).div_ceil(64) }
     }
 
+    /// `message`, checked to have the length this padding is for.
+    #[inline]
+    fn check<'m>(&self, message: &'m [u8]) -> &'m [u8] {
+        assert_eq!(message.len() + 1, self.total, "messages of one batch have equal lengths");
+        message
+    }
+
     /// When block `b` lies entirely inside the message (after the prefix), the message range
     /// that is that block, `64 * b - 1..64 * b + 63`: it is read in place.
     fn in_place(&self, b: usize) -> Option<std::ops::Range<usize>> {
@@ -236,6 +228,7 @@ pub fn state_bytes(state: &State) -> [u8; 32] {
 }
 
 /// A 64-byte slice as a block.
+#[inline]
 fn as_block(bytes: &[u8]) -> &[u8; 64] {
     bytes.try_into().expect("a 64-byte range")
 }
@@ -436,29 +429,32 @@ mod x86 {
     }
 
     #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
-    fn digests_sha_ni_impl<'m, 'o>(
+    fn digests_sha_ni_impl<'m>(
         prefix: u8,
         padding: Padding,
-        mut jobs: impl Iterator<Item = (&'m [u8], &'o mut [u8; 32])>,
+        message: &impl Fn(usize) -> &'m [u8],
+        out: &mut [[u8; 32]],
     ) {
-        while let Some((m0, o0)) = jobs.next() {
-            match jobs.next() {
-                Some((m1, o1)) => digest_lanes(prefix, padding, [m0, m1], [o0, o1]),
-                None => digest_lanes(prefix, padding, [m0], [o0]),
-            }
+        let (pairs, last) = out.as_chunks_mut::<2>();
+        for (p, [o0, o1]) in pairs.iter_mut().enumerate() {
+            let messages = [padding.check(message(2 * p)), padding.check(message(2 * p + 1))];
+            digest_lanes(prefix, padding, messages, [o0, o1]);
+        }
+        if let [o] = last {
+            digest_lanes(prefix, padding, [padding.check(message(2 * pairs.len()))], [o]);
         }
     }
 
-    /// `SHA-256(prefix || message)` of every job's message into its digest; all messages have
-    /// `padding`'s length.
-    pub(super) fn digests_sha_ni<'m, 'o>(
+    /// `SHA-256(prefix || message(i))` into `out[i]`; all messages have `padding`'s length.
+    pub(super) fn digests_sha_ni<'m>(
         prefix: u8,
         padding: Padding,
-        jobs: impl Iterator<Item = (&'m [u8], &'o mut [u8; 32])>,
+        message: &impl Fn(usize) -> &'m [u8],
+        out: &mut [[u8; 32]],
     ) {
         assert!(sha_ni_available());
         // SAFETY: the target features of the callee were detected at run time just above.
-        unsafe { digests_sha_ni_impl(prefix, padding, jobs) }
+        unsafe { digests_sha_ni_impl(prefix, padding, message, out) }
     }
 
     #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
@@ -494,17 +490,24 @@ mod x86 {
     /// 16 chaining values, word `i` of lane `l` in element `l` of register `i`.
     type Wide = [__m512i; 8];
 
-    /// Sixteen 64-byte blocks as sixteen registers of message words: element `l` of register `t`
-    /// is big-endian word `t` of block `l`.
+    /// A 64-byte block in a register.
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    fn load(block: &[u8; 64]) -> __m512i {
+        // SAFETY: the block is 64 readable bytes; `loadu` needs no alignment.
+        unsafe { _mm512_loadu_si512(block.as_ptr().cast()) }
+    }
+
+    /// Sixteen 64-byte blocks (one per register) as sixteen registers of message words: element
+    /// `l` of register `t` is big-endian word `t` of block `l`.
     #[inline]
     #[target_feature(enable = "avx512f,avx512bw")]
-    fn load_transposed(blocks: [&[u8; 64]; WIDE]) -> [__m512i; 16] {
+    fn transposed(blocks: [__m512i; WIDE]) -> [__m512i; 16] {
         let swap = _mm512_set4_epi32(0x0C0D_0E0F, 0x0809_0A0B, 0x0405_0607, 0x0001_0203);
-        let r: [__m512i; 16] = std::array::from_fn(|l| {
-            // SAFETY: each block is 64 readable bytes; `loadu` needs no alignment.
-            let row = unsafe { _mm512_loadu_si512(blocks[l].as_ptr().cast()) };
-            _mm512_shuffle_epi8(row, swap)
-        });
+        let mut r = blocks;
+        for row in &mut r {
+            *row = _mm512_shuffle_epi8(*row, swap);
+        }
         // 16 x 16 transpose of 32-bit words: pairs of words, then quads, then 128-bit lanes.
         let a: [__m512i; 16] = std::array::from_fn(|i| {
             let (x, y) = (r[i & !1], r[i | 1]);
@@ -572,8 +575,8 @@ mod x86 {
     /// One compression of `blocks[l]` into lane `l` of `state`.
     #[inline]
     #[target_feature(enable = "avx512f,avx512bw")]
-    fn compress16(state: &mut Wide, blocks: [&[u8; 64]; WIDE]) {
-        let mut w = load_transposed(blocks);
+    fn compress16(state: &mut Wide, blocks: [__m512i; WIDE]) {
+        let mut w = transposed(blocks);
         let mut v = *state;
         // Rounds are written out eight at a time (`t` constant in each) so that the working
         // variables rotate by renaming, not by moves, and the ring `w` stays in registers.
@@ -626,56 +629,130 @@ mod x86 {
         }
     }
 
-    /// A job: a message and where its digest goes.
-    type Job<'m, 'o> = (&'m [u8], &'o mut [u8; 32]);
+    /// How block `b` of every padded message `prefix || message` is read when it is not
+    /// wholly inside the message: the message bytes it holds by a masked load, the rest (tag,
+    /// `0x80`, length) from a constant. Built in registers, so no block is written to memory and
+    /// read back (such reloads stall on store forwarding).
+    #[derive(Clone, Copy)]
+    struct EdgeBlock {
+        /// The message offset that block byte 0 stands for: `64 * b - 1` (the tag shifts the
+        /// message by one byte). For `b = 0` the load starts at offset 0 and is shifted in the
+        /// register instead, so that no pointer goes before the message.
+        offset: usize,
+        /// Which block bytes come from the message.
+        mask: u64,
+        /// The bytes that do not: the tag, the `0x80` and the length where they fall.
+        fixed: __m512i,
+    }
 
-    #[target_feature(enable = "avx512f,avx512bw")]
-    fn digests_avx512_impl<'m, 'o>(
-        prefix: u8,
-        padding: Padding,
-        jobs: &mut impl Iterator<Item = Job<'m, 'o>>,
-    ) -> [Option<Job<'m, 'o>>; WIDE] {
-        let mut buffers = [[0u8; 64]; WIDE];
-        loop {
-            let batch: [Option<Job<'m, 'o>>; WIDE] = std::array::from_fn(|_| jobs.next());
-            if batch[WIDE - 1].is_none() {
-                return batch;
+    impl EdgeBlock {
+        #[inline]
+        #[target_feature(enable = "avx512f,avx512bw")]
+        fn new(prefix: u8, padding: Padding, b: usize) -> Self {
+            let start = 64 * b;
+            let mut fixed = [0u8; 64];
+            if b == 0 {
+                fixed[0] = prefix;
             }
-            let mut messages: [&[u8]; WIDE] = [&[]; WIDE];
-            let mut lane = 0;
-            let outs = batch.map(|job| {
-                let (message, out) = job.expect("a full batch");
-                messages[lane] = message;
-                lane += 1;
-                out
-            });
-            let mut state = broadcast(&super::INITIAL_STATE);
-            for b in 0..padding.blocks {
-                match padding.in_place(b) {
-                    Some(range) => {
-                        compress16(&mut state, std::array::from_fn(|l| as_block(&messages[l][range.clone()])))
-                    }
-                    None => {
-                        for (buffer, message) in buffers.iter_mut().zip(messages) {
-                            padding.fill(prefix, message, b, buffer);
-                        }
-                        compress16(&mut state, std::array::from_fn(|l| &buffers[l]));
-                    }
-                }
+            if (start..start + 64).contains(&padding.total) {
+                fixed[padding.total - start] = 0x80;
             }
-            store_wide(&state, outs);
+            if b + 1 == padding.blocks {
+                fixed[56..].copy_from_slice(&(padding.total as u64 * 8).to_be_bytes());
+            }
+            // Block bytes `lo..hi` hold message bytes `lo - 1..hi - 1`.
+            let (lo, hi) = (start.max(1), (start + 64).min(padding.total));
+            let count = hi.saturating_sub(lo);
+            let mask = if count == 64 { u64::MAX } else { ((1u64 << count) - 1) << (lo - start) };
+            Self { offset: start.saturating_sub(1), mask, fixed: load(&fixed) }
+        }
+
+        /// The block for `message`.
+        #[inline]
+        #[target_feature(enable = "avx512f,avx512bw")]
+        fn read(&self, message: &[u8]) -> __m512i {
+            if self.offset == 0 {
+                // Block 0: message bytes 0..63 go to block bytes 1..64. Load them at 0..63 and
+                // move every byte up by one: within each 128-bit lane by `alignr`, which takes
+                // byte 15 of the lane below (`below`); byte 0 is then replaced by the tag.
+                // SAFETY: the mask (moved down by one) covers only message bytes; masked-off
+                // bytes are not accessed.
+                let x = unsafe { _mm512_maskz_loadu_epi8(self.mask >> 1, message.as_ptr().cast()) };
+                let below = _mm512_shuffle_i32x4::<0b10_01_00_00>(x, x);
+                let shifted = _mm512_maskz_mov_epi8(!1, _mm512_alignr_epi8::<15>(x, below));
+                return _mm512_or_si512(shifted, self.fixed);
+            }
+            // SAFETY: when the mask is not empty, `offset` is inside the message and the mask
+            // covers only message bytes; masked-off bytes are not accessed.
+            let x = unsafe { _mm512_maskz_loadu_epi8(self.mask, message.as_ptr().wrapping_add(self.offset).cast()) };
+            _mm512_or_si512(x, self.fixed)
         }
     }
 
-    /// Hashes the jobs sixteen at a time; returns the last fewer than sixteen, unhashed.
-    pub(super) fn digests_avx512<'m, 'o>(
+    #[target_feature(enable = "avx512f,avx512bw")]
+    fn digests_avx512_impl<'m>(
         prefix: u8,
         padding: Padding,
-        jobs: &mut impl Iterator<Item = Job<'m, 'o>>,
-    ) -> [Option<Job<'m, 'o>>; WIDE] {
+        message: &impl Fn(usize) -> &'m [u8],
+        out: &mut [[u8; 32]],
+    ) -> usize {
+        let (batches, _) = out.as_chunks_mut::<WIDE>();
+        let count = batches.len();
+        for (batch, outs) in batches.iter_mut().enumerate() {
+            let mut messages: [&[u8]; WIDE] = [&[]; WIDE];
+            for (l, m) in messages.iter_mut().enumerate() {
+                *m = padding.check(message(WIDE * batch + l));
+            }
+            if batch + 1 < count {
+                // The next batch's messages are usually far apart (one per row of a matrix), so
+                // the hardware prefetchers do not see them coming: fetch them while this batch
+                // hashes.
+                for l in 0..WIDE {
+                    let next = message(WIDE * (batch + 1) + l);
+                    let misalignment = next.as_ptr() as usize % 64;
+                    for line in (0..next.len() + misalignment).step_by(64) {
+                        let address = next.as_ptr().wrapping_sub(misalignment).wrapping_add(line);
+                        // A prefetch is a hint: it never faults, even outside `next`.
+                        _mm_prefetch::<_MM_HINT_T0>(address.cast());
+                    }
+                }
+            }
+            let mut state = broadcast(&super::INITIAL_STATE);
+            for b in 0..padding.blocks {
+                // Plain loops: a closure (as in `array::map`) would not inherit this function's
+                // target features, and the per-lane reads would become calls.
+                let mut rows = [_mm512_setzero_si512(); WIDE];
+                match padding.in_place(b) {
+                    Some(range) => {
+                        for (row, message) in rows.iter_mut().zip(messages) {
+                            *row = load(as_block(&message[range.clone()]));
+                        }
+                    }
+                    None => {
+                        let edge = EdgeBlock::new(prefix, padding, b);
+                        for (row, message) in rows.iter_mut().zip(messages) {
+                            *row = edge.read(message);
+                        }
+                    }
+                }
+                compress16(&mut state, rows);
+            }
+            store_wide(&state, outs.each_mut());
+        }
+        count * WIDE
+    }
+
+    /// Hashes whole batches of sixteen messages, `message(i)` into `out[i]`; returns how many
+    /// were done (the rest, fewer than sixteen, are left).
+    pub(super) fn digests_avx512<'m>(
+        prefix: u8,
+        padding: Padding,
+        message: &impl Fn(usize) -> &'m [u8],
+        out: &mut [[u8; 32]],
+    ) -> usize {
         assert!(avx512_available());
         // SAFETY: the target features of the callee were detected at run time just above.
-        unsafe { digests_avx512_impl(prefix, padding, jobs) }
+        unsafe { digests_avx512_impl(prefix, padding, message, out) }
     }
 
     #[target_feature(enable = "avx512f,avx512bw")]
@@ -685,7 +762,7 @@ mod x86 {
         let (out_batches, _) = out.as_chunks_mut::<WIDE>();
         for (b, o) in batches.iter().zip(out_batches.iter_mut()) {
             let mut state = initial;
-            compress16(&mut state, std::array::from_fn(|l| &b[l]));
+            compress16(&mut state, std::array::from_fn(|l| load(&b[l])));
             store_wide(&state, o.each_mut());
         }
         batches.len() * WIDE
@@ -735,7 +812,7 @@ mod tests {
 
     fn digests(kernels: Kernels, prefix: u8, messages: &[Vec<u8>]) -> Vec<[u8; 32]> {
         let mut out = vec![[0u8; 32]; messages.len()];
-        digests_on(kernels, prefix, messages.iter().map(Vec::as_slice), out.iter_mut());
+        digests_on(kernels, prefix, &|i| messages[i].as_slice(), &mut out);
         out
     }
 
@@ -778,13 +855,6 @@ mod tests {
     #[should_panic(expected = "equal lengths")]
     fn unequal_lengths_are_rejected() {
         digests(Kernels::detect(), 0x00, &[vec![1, 2], vec![3]]);
-    }
-
-    #[test]
-    #[should_panic(expected = "one output per message")]
-    fn missing_outputs_are_rejected() {
-        let mut out = [[0u8; 32]; 1];
-        digests_with_prefix(0, [&[1u8][..], &[2u8][..]], out.iter_mut());
     }
 
     #[test]

@@ -112,10 +112,17 @@ pub fn sliver_roots(
             // so only the last batch is partial).
             recovered.resize(count * recovery * s, 0);
             coder.encode_into(&code, s, count, |k, q| &slivers[q0 + q][k * s..(k + 1) * s], &mut recovered);
-            let symbols = (q0..q1)
-                .zip(recovered.chunks_exact(recovery * s))
-                .flat_map(|(q, symbols)| slivers[q].chunks_exact(s).chain(symbols.chunks_exact(s)));
-            merkle::leaf_digests(symbols, leaves.iter_mut());
+            let recovered = &recovered;
+            merkle::leaf_digests(
+                |k| {
+                    let (q, i) = (k / n, k % n);
+                    match i.checked_sub(originals) {
+                        None => &slivers[q0 + q][i * s..(i + 1) * s],
+                        Some(r) => &recovered[(q * recovery + r) * s..][..s],
+                    }
+                },
+                &mut leaves,
+            );
             for q in q0..q1 {
                 out[q - range.start] = merkle::root_with_scratch(&leaves[(q - q0) * n..(q - q0 + 1) * n], &mut scratch);
             }
@@ -170,7 +177,7 @@ impl ExpandedSliver {
             |r, _, piece| piece.write_to(&mut symbols[(originals + r) * s..][..s]),
         );
         let mut leaves = vec![merkle::EMPTY_DIGEST; n];
-        merkle::leaf_digests(symbols.chunks_exact(s), leaves.iter_mut());
+        merkle::leaf_digests(|i| &symbols[i * s..(i + 1) * s], &mut leaves);
         Ok(Self { kind, index, symbol_size: s, symbols, tree: MerkleTree::new(&leaves) })
     }
 
