@@ -14,6 +14,8 @@
 //!
 //! Work is split across threads by columns or rows; every thread reuses one `Coder`.
 
+use std::borrow::Cow;
+
 use crate::{
     buffer,
     code::{self, Code, Coder},
@@ -22,6 +24,7 @@ use crate::{
     merkle::{self, Digest, MerkleTree},
     metadata::{BlobCommitment, BlobMetadata, SliverPairMetadata, SliverPairRoots},
     parallel,
+    sliver::SliverKind,
 };
 
 pub use crate::code::STRIPE_TARGET_BYTES;
@@ -47,7 +50,9 @@ impl<'b> SourceRows<'b> {
 }
 
 /// A blob encoded into its sliver pairs, with its metadata. Source primary slivers borrow the
-/// caller's blob.
+/// caller's blob, and source secondary slivers are read from it when asked for
+/// ([`EncodedBlob::secondary_sliver`]): the encoder never writes the transposed source, which
+/// saves a copy of the blob in time and in memory.
 pub struct EncodedBlob<'a> {
     layout: BlobLayout,
     metadata: BlobMetadata,
@@ -56,7 +61,8 @@ pub struct EncodedBlob<'a> {
     full_rows: usize,
     padded_rows: Vec<u8>,
     recovery_rows: Vec<u8>,
-    secondary: Vec<u8>,
+    /// The recovery secondary slivers, `n - (n - f)` of them, one after another.
+    recovery_columns: Vec<u8>,
 }
 
 impl<'a> EncodedBlob<'a> {
@@ -97,11 +103,50 @@ impl<'a> EncodedBlob<'a> {
         }
     }
 
-    /// Secondary sliver `index` (`n - 2f` symbols).
-    pub fn secondary_sliver(&self, index: usize) -> &[u8] {
-        assert!(index < self.layout.config().n(), "secondary sliver index {index} out of range");
+    /// Secondary sliver `index` (`n - 2f` symbols). A source secondary sliver (a column of the
+    /// blob) is gathered into a new buffer; a recovery one is borrowed.
+    pub fn secondary_sliver(&self, index: usize) -> Cow<'_, [u8]> {
+        match self.recovery_column(index) {
+            Some(column) => Cow::Borrowed(column),
+            None => {
+                let mut out = Vec::with_capacity(self.layout.secondary_sliver_bytes());
+                self.append_secondary_sliver(index, &mut out);
+                Cow::Owned(out)
+            }
+        }
+    }
+
+    /// Appends secondary sliver `index` to `out`: one copy, straight from the blob or the
+    /// recovery slivers (an upload body is built this way).
+    pub fn append_secondary_sliver(&self, index: usize, out: &mut Vec<u8>) {
+        if let Some(column) = self.recovery_column(index) {
+            out.extend_from_slice(column);
+            return;
+        }
+        let s = self.layout.symbol_size();
+        let source = self.source();
+        out.reserve(self.layout.secondary_sliver_bytes());
+        for i in 0..self.layout.config().secondary_sliver_symbols() {
+            out.extend_from_slice(&source.row(i)[index * s..(index + 1) * s]);
+        }
+    }
+
+    /// Recovery secondary sliver `index`, or `None` for a source one.
+    fn recovery_column(&self, index: usize) -> Option<&[u8]> {
+        let config = self.layout.config();
+        assert!(index < config.n(), "secondary sliver index {index} out of range");
+        let j = index.checked_sub(config.primary_sliver_symbols())?;
         let b = self.layout.secondary_sliver_bytes();
-        &self.secondary[index * b..(index + 1) * b]
+        Some(&self.recovery_columns[j * b..(j + 1) * b])
+    }
+
+    /// Sliver `index` of `kind` ([`EncodedBlob::primary_sliver`] or
+    /// [`EncodedBlob::secondary_sliver`]).
+    pub fn sliver(&self, kind: SliverKind, index: usize) -> Cow<'_, [u8]> {
+        match kind {
+            SliverKind::Primary => Cow::Borrowed(self.primary_sliver(index)),
+            SliverKind::Secondary => self.secondary_sliver(index),
+        }
     }
 
     /// The metadata of sliver pair `pair_index`, as the node storing it keeps it.
@@ -113,8 +158,9 @@ impl<'a> EncodedBlob<'a> {
         }
     }
 
-    /// The primary and secondary sliver of pair `pair_index`.
-    pub fn sliver_pair(&self, pair_index: usize) -> (&[u8], &[u8]) {
+    /// The primary and secondary sliver of pair `pair_index` (see
+    /// [`EncodedBlob::secondary_sliver`]).
+    pub fn sliver_pair(&self, pair_index: usize) -> (&[u8], Cow<'_, [u8]>) {
         let secondary = self.layout.config().secondary_index_of_pair(pair_index);
         (self.primary_sliver(pair_index), self.secondary_sliver(secondary))
     }
@@ -123,7 +169,7 @@ impl<'a> EncodedBlob<'a> {
 impl Drop for EncodedBlob<'_> {
     fn drop(&mut self) {
         buffer::recycle(std::mem::take(&mut self.recovery_rows));
-        buffer::recycle(std::mem::take(&mut self.secondary));
+        buffer::recycle(std::mem::take(&mut self.recovery_columns));
     }
 }
 
@@ -186,27 +232,23 @@ pub fn encode<'a>(config: &EncodingConfig, blob: &'a [u8], threads: usize) -> Re
         });
     }
 
-    // 2. Secondary expansion of the source rows, and the source columns transposed.
-    let mut secondary = buffer::scratch(n * column_bytes);
+    // 2. Secondary expansion of the source rows: the recovery columns. (The source columns are
+    // the blob itself, read in place.)
+    let mut recovery_columns = buffer::scratch((n - cols) * column_bytes);
     {
         let ranges = parallel::split_range(rows, threads);
-        let column_pieces = parallel::split_rows(&mut secondary, column_bytes, s, &ranges);
+        let column_pieces = parallel::split_rows(&mut recovery_columns, column_bytes, s, &ranges);
         let work: Vec<_> = ranges.iter().cloned().zip(column_pieces).collect();
         parallel::run(work, |_, (range, mut out_columns)| {
             let mut coder = Coder::default();
             let base = range.start;
             for (r0, r1) in code::stripes(range.clone(), s) {
-                for (j, column) in out_columns[..cols].iter_mut().enumerate() {
-                    for i in r0..r1 {
-                        column[(i - base) * s..(i - base + 1) * s].copy_from_slice(&source.row(i)[j * s..(j + 1) * s]);
-                    }
-                }
                 coder.encode(
                     &row_code,
                     s,
                     r1 - r0,
                     |k, q| &source.row(r0 + q)[k * s..(k + 1) * s],
-                    |r, q, piece| piece.write_to(&mut out_columns[cols + r][(r0 + q - base) * s..][..s]),
+                    |r, q, piece| piece.write_to(&mut out_columns[r][(r0 + q - base) * s..][..s]),
                 );
             }
         });
@@ -216,8 +258,8 @@ pub fn encode<'a>(config: &EncodingConfig, blob: &'a [u8], threads: usize) -> Re
     {
         let ranges = parallel::split_range(n - cols, threads);
         let leaf_pieces = split_columns(right_leaves, n, &ranges);
-        let secondary = &secondary;
-        let column = |j: usize| &secondary[j * column_bytes..(j + 1) * column_bytes];
+        let recovery_columns = &recovery_columns;
+        let column = |j: usize| &recovery_columns[(j - cols) * column_bytes..(j - cols + 1) * column_bytes];
         let work: Vec<_> = ranges.iter().cloned().zip(leaf_pieces).collect();
         parallel::run(work, |_, (range, leaves)| {
             let mut coder = Coder::default();
@@ -269,7 +311,7 @@ pub fn encode<'a>(config: &EncodingConfig, blob: &'a [u8], threads: usize) -> Re
         full_rows,
         padded_rows,
         recovery_rows,
-        secondary,
+        recovery_columns,
     })
 }
 
@@ -320,7 +362,7 @@ mod tests {
         let mut out = Vec::new();
         for i in 0..n {
             out.extend_from_slice(encoded.primary_sliver(i));
-            out.extend_from_slice(encoded.secondary_sliver(i));
+            out.extend_from_slice(&encoded.secondary_sliver(i));
         }
         out
     }

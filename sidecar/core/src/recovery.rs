@@ -320,7 +320,7 @@ mod tests {
             .map(|i| (i, encoded.primary_sliver(i)[target * s..(target + 1) * s].to_vec()))
             .collect();
         let decoded = decode_codeword(&layout, SliverKind::Secondary, &as_refs(&symbols)).unwrap();
-        assert_eq!(decoded, encoded.secondary_sliver(target));
+        assert_eq!(decoded, *encoded.secondary_sliver(target));
 
         let err = |v: Vec<(usize, Vec<u8>)>| decode_codeword(&layout, SliverKind::Secondary, &as_refs(&v)).unwrap_err();
         assert!(matches!(err(symbols[1..].to_vec()), EncodingError::NotEnough { .. }));

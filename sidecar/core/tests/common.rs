@@ -42,13 +42,11 @@ pub fn recovery_symbols(
     senders
         .iter()
         .map(|&i| {
-            let (kind, sliver, pair) = match target_kind {
-                SliverKind::Secondary => (SliverKind::Primary, encoded.primary_sliver(i), i),
-                SliverKind::Primary => {
-                    (SliverKind::Secondary, encoded.secondary_sliver(i), config.pair_of_secondary(i))
-                }
+            let (kind, pair) = match target_kind {
+                SliverKind::Secondary => (SliverKind::Primary, i),
+                SliverKind::Primary => (SliverKind::Secondary, config.pair_of_secondary(i)),
             };
-            let expanded = ExpandedSliver::new(encoded.layout(), kind, i, sliver).unwrap();
+            let expanded = ExpandedSliver::new(encoded.layout(), kind, i, &encoded.sliver(kind, i)).unwrap();
             RecoverySymbol::produce(&expanded, &encoded.pair_metadata(pair), target_index).unwrap()
         })
         .collect()

@@ -179,13 +179,11 @@ mod tests {
         senders
             .iter()
             .map(|&i| {
-                let (kind, sliver, pair) = match target_kind {
-                    SliverKind::Secondary => (SliverKind::Primary, encoded.primary_sliver(i), i),
-                    SliverKind::Primary => {
-                        (SliverKind::Secondary, encoded.secondary_sliver(i), config.pair_of_secondary(i))
-                    }
+                let (kind, pair) = match target_kind {
+                    SliverKind::Secondary => (SliverKind::Primary, i),
+                    SliverKind::Primary => (SliverKind::Secondary, config.pair_of_secondary(i)),
                 };
-                let expanded = ExpandedSliver::new(encoded.layout(), kind, i, sliver).unwrap();
+                let expanded = ExpandedSliver::new(encoded.layout(), kind, i, &encoded.sliver(kind, i)).unwrap();
                 RecoverySymbol::produce(&expanded, &encoded.pair_metadata(pair), target).unwrap()
             })
             .collect()
@@ -207,7 +205,7 @@ mod tests {
                 assert_eq!(sliver, encoded.primary_sliver(target), "n = {n}, primary {target}");
                 let symbols = symbols_for(&encoded, SliverKind::Secondary, target, &secondary_senders);
                 let sliver = decode_from_symbols(encoded.layout(), SliverKind::Secondary, target, &symbols).unwrap();
-                assert_eq!(sliver, encoded.secondary_sliver(target), "n = {n}, secondary {target}");
+                assert_eq!(sliver, *encoded.secondary_sliver(target), "n = {n}, secondary {target}");
             }
             let too_few = symbols_for(&encoded, SliverKind::Secondary, 0, &secondary_senders[1..]);
             assert!(matches!(
@@ -233,7 +231,7 @@ mod tests {
             let layout = encoded.layout();
             let roots = SliverPairRoots {
                 primary: sliver_roots(layout, SliverKind::Primary, &[primary], 1).unwrap()[0],
-                secondary: sliver_roots(layout, SliverKind::Secondary, &[secondary], 1).unwrap()[0],
+                secondary: sliver_roots(layout, SliverKind::Secondary, &[&secondary], 1).unwrap()[0],
             };
             tree.add_candidate(p, &roots);
         }

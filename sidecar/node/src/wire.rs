@@ -108,9 +108,22 @@ pub fn upload_body_bytes(layout: &BlobLayout, pair_count: usize) -> u64 {
 }
 
 fn push_frame(out: &mut Vec<u8>, tag: u8, payload: &[u8]) {
+    push_frame_with(out, tag, payload.len(), |out| out.extend_from_slice(payload));
+}
+
+/// Pushes a frame whose `len`-byte payload `write` appends in place.
+fn push_frame_with(out: &mut Vec<u8>, tag: u8, len: usize, write: impl FnOnce(&mut Vec<u8>)) {
     out.push(tag);
-    out.extend_from_slice(&u32::try_from(payload.len()).expect("frames are below 4 GiB").to_le_bytes());
-    out.extend_from_slice(payload);
+    out.extend_from_slice(&u32::try_from(len).expect("frames are below 4 GiB").to_le_bytes());
+    let start = out.len();
+    write(out);
+    assert_eq!(out.len() - start, len, "a frame's payload has the length its header announces");
+}
+
+/// The magic bytes and the commitment frame that open every upload body.
+fn push_body_start(out: &mut Vec<u8>, commitment: &BlobCommitment) {
+    out.extend_from_slice(&UPLOAD_MAGIC);
+    push_frame(out, TAG_COMMITMENT, &bcs::to_bytes(commitment).expect("commitment serializes"));
 }
 
 /// Builds an upload body from a commitment and the pairs `(metadata, primary, secondary)`,
@@ -119,8 +132,8 @@ pub fn upload_body<'a>(
     commitment: &BlobCommitment,
     pairs: impl IntoIterator<Item = (&'a SliverPairMetadata, &'a [u8], &'a [u8])>,
 ) -> Vec<u8> {
-    let mut out = UPLOAD_MAGIC.to_vec();
-    push_frame(&mut out, TAG_COMMITMENT, &bcs::to_bytes(commitment).expect("commitment serializes"));
+    let mut out = Vec::new();
+    push_body_start(&mut out, commitment);
     for (metadata, primary, secondary) in pairs {
         push_frame(&mut out, TAG_PAIR_METADATA, &bcs::to_bytes(metadata).expect("metadata serializes"));
         push_frame(&mut out, TAG_PRIMARY_SLIVER, primary);
@@ -129,17 +142,30 @@ pub fn upload_body<'a>(
     out
 }
 
-/// The upload body for the pairs `pair_indices` (ascending) of an encoded blob.
+/// The upload body for the pairs `pair_indices` (ascending) of an encoded blob, written in one
+/// allocation of its exact size; each sliver is copied once, straight from the encoding (a
+/// source secondary sliver from the blob's columns).
 pub fn upload_body_for(encoded: &EncodedBlob<'_>, pair_indices: impl IntoIterator<Item = u16>) -> Vec<u8> {
-    let metadata: Vec<(SliverPairMetadata, usize)> =
-        pair_indices.into_iter().map(|p| (encoded.pair_metadata(usize::from(p)), usize::from(p))).collect();
-    upload_body(
-        &encoded.metadata().commitment,
-        metadata.iter().map(|(m, p)| {
-            let (primary, secondary) = encoded.sliver_pair(*p);
-            (m, primary, secondary)
-        }),
-    )
+    let pairs: Vec<usize> = pair_indices.into_iter().map(usize::from).collect();
+    assert!(pairs.is_sorted_by(|a, b| a < b), "pairs are given in ascending order");
+    let layout = encoded.layout();
+    let bytes = usize::try_from(upload_body_bytes(layout, pairs.len())).expect("an upload body fits in memory");
+    let mut out = Vec::with_capacity(bytes);
+    push_body_start(&mut out, &encoded.metadata().commitment);
+    for p in pairs {
+        push_frame(
+            &mut out,
+            TAG_PAIR_METADATA,
+            &bcs::to_bytes(&encoded.pair_metadata(p)).expect("metadata serializes"),
+        );
+        push_frame(&mut out, TAG_PRIMARY_SLIVER, encoded.primary_sliver(p));
+        let secondary = layout.config().secondary_index_of_pair(p);
+        push_frame_with(&mut out, TAG_SECONDARY_SLIVER, layout.secondary_sliver_bytes(), |out| {
+            encoded.append_secondary_sliver(secondary, out);
+        });
+    }
+    debug_assert_eq!(out.len(), bytes, "upload_body_bytes is exact");
+    out
 }
 
 /// A parsed piece of an upload body.
@@ -620,7 +646,7 @@ mod tests {
             let UploadPart::Pair(pair) = &parts[2] else { panic!("expected a pair") };
             assert_eq!(pair.metadata, encoded.pair_metadata(3));
             assert_eq!(pair.primary, encoded.primary_sliver(3));
-            assert_eq!(pair.secondary, encoded.secondary_sliver(3));
+            assert_eq!(pair.secondary, *encoded.secondary_sliver(3));
         }
     }
 

@@ -55,7 +55,7 @@ async fn good_uploads_are_confirmed_and_reads_verify() {
             let primary = client.sliver(&blob_id, &config, pair, SliverKind::Primary).await.unwrap();
             assert_eq!(primary.sliver, encoded.primary_sliver(p));
             let secondary = client.sliver(&blob_id, &config, pair, SliverKind::Secondary).await.unwrap();
-            assert_eq!(secondary.sliver, encoded.secondary_sliver(config.secondary_index_of_pair(p)));
+            assert_eq!(secondary.sliver, *encoded.secondary_sliver(config.secondary_index_of_pair(p)));
             assert_eq!(secondary.index, config.secondary_index_of_pair(p));
         }
         // Metadata only: the same pairs, verified, without slivers.
@@ -135,13 +135,13 @@ async fn bad_uploads_are_refused_with_a_clear_error_and_store_nothing() {
     let (primary, secondary) = encoded.sliver_pair(1);
     let mut corrupt = primary.to_vec();
     corrupt[0] ^= 1;
-    let body = upload_body(&encoded.metadata().commitment, [(&pair, corrupt.as_slice(), secondary)]);
+    let body = upload_body(&encoded.metadata().commitment, [(&pair, corrupt.as_slice(), &*secondary)]);
     assert_eq!(api_code(client.store_slivers(&blob_id, &deletable, body).await), "invalid_sliver");
 
     // A pair proof that does not lead to the root.
     let mut bad_pair = pair.clone();
     bad_pair.proof.path[0][0] ^= 1;
-    let body = upload_body(&encoded.metadata().commitment, [(&bad_pair, primary, secondary)]);
+    let body = upload_body(&encoded.metadata().commitment, [(&bad_pair, primary, &*secondary)]);
     assert_eq!(api_code(client.store_slivers(&blob_id, &deletable, body).await), "invalid_pair_metadata");
 
     // Another blob's body under this blob id (same size, so the frames fit).

@@ -88,7 +88,7 @@ async fn gained_shards_are_fetched_and_lost_shards_dropped_once_the_change_is_do
             assert_eq!(primary.sliver, e.primary_sliver(p));
             assert_eq!(primary.pair, e.pair_metadata(p));
             let secondary = client.sliver(blob_id, &config, pair, SliverKind::Secondary).await.unwrap();
-            assert_eq!(secondary.sliver, e.secondary_sliver(config.secondary_index_of_pair(p)));
+            assert_eq!(secondary.sliver, *e.secondary_sliver(config.secondary_index_of_pair(p)));
         }
         let status = client.status(blob_id).await.unwrap();
         assert_eq!(status.stored_pairs, vec![0, 1, 2, 6]);
@@ -157,7 +157,7 @@ async fn a_gained_shard_whose_holder_is_down_is_recovered_from_symbols() {
     assert_eq!(primary.sliver, encoded.primary_sliver(3));
     assert_eq!(primary.pair, encoded.pair_metadata(3), "the rebuilt pair metadata is the committed one");
     let secondary = client.sliver(&blob_id, &config, 3, SliverKind::Secondary).await.unwrap();
-    assert_eq!(secondary.sliver, encoded.secondary_sliver(config.secondary_index_of_pair(3)));
+    assert_eq!(secondary.sliver, *encoded.secondary_sliver(config.secondary_index_of_pair(3)));
     let metrics = client.metrics().await.unwrap();
     assert_eq!(metric(&metrics, "walrus_node_handover_pairs_fetched_total"), 1, "shard 9 from node 3");
     assert_eq!(metric(&metrics, "walrus_node_handover_pairs_recovered_total"), 1, "shard 3 from symbols");
