@@ -689,61 +689,53 @@ mod x86 {
         }
     }
 
+    /// Hashes one batch of sixteen messages into `out`, and prefetches the next batch's.
     #[target_feature(enable = "avx512f,avx512bw")]
-    fn digests_avx512_impl<'m>(
+    fn digest_batch_impl(
         prefix: u8,
         padding: Padding,
-        message: &impl Fn(usize) -> &'m [u8],
-        out: &mut [[u8; 32]],
-    ) -> usize {
-        let (batches, _) = out.as_chunks_mut::<WIDE>();
-        let count = batches.len();
-        for (batch, outs) in batches.iter_mut().enumerate() {
-            let mut messages: [&[u8]; WIDE] = [&[]; WIDE];
-            for (l, m) in messages.iter_mut().enumerate() {
-                *m = padding.check(message(WIDE * batch + l));
+        messages: &[&[u8]; WIDE],
+        next: Option<&[&[u8]; WIDE]>,
+        out: &mut [[u8; 32]; WIDE],
+    ) {
+        // The next batch's messages are usually far apart (one per row of a matrix), so the
+        // hardware prefetchers do not see them coming: fetch them while this batch hashes.
+        for next in next.into_iter().flatten() {
+            let misalignment = next.as_ptr() as usize % 64;
+            for line in (0..next.len() + misalignment).step_by(64) {
+                let address = next.as_ptr().wrapping_sub(misalignment).wrapping_add(line);
+                // A prefetch is a hint: it never faults, even outside `next`.
+                _mm_prefetch::<_MM_HINT_T0>(address.cast());
             }
-            if batch + 1 < count {
-                // The next batch's messages are usually far apart (one per row of a matrix), so
-                // the hardware prefetchers do not see them coming: fetch them while this batch
-                // hashes.
-                for l in 0..WIDE {
-                    let next = message(WIDE * (batch + 1) + l);
-                    let misalignment = next.as_ptr() as usize % 64;
-                    for line in (0..next.len() + misalignment).step_by(64) {
-                        let address = next.as_ptr().wrapping_sub(misalignment).wrapping_add(line);
-                        // A prefetch is a hint: it never faults, even outside `next`.
-                        _mm_prefetch::<_MM_HINT_T0>(address.cast());
-                    }
-                }
-            }
-            let mut state = broadcast(&super::INITIAL_STATE);
-            for b in 0..padding.blocks {
-                // Plain loops: a closure (as in `array::map`) would not inherit this function's
-                // target features, and the per-lane reads would become calls.
-                let mut rows = [_mm512_setzero_si512(); WIDE];
-                match padding.in_place(b) {
-                    Some(range) => {
-                        for (row, message) in rows.iter_mut().zip(messages) {
-                            *row = load(as_block(&message[range.clone()]));
-                        }
-                    }
-                    None => {
-                        let edge = EdgeBlock::new(prefix, padding, b);
-                        for (row, message) in rows.iter_mut().zip(messages) {
-                            *row = edge.read(message);
-                        }
-                    }
-                }
-                compress16(&mut state, rows);
-            }
-            store_wide(&state, outs.each_mut());
         }
-        count * WIDE
+        let mut state = broadcast(&super::INITIAL_STATE);
+        for b in 0..padding.blocks {
+            // Plain loops: a closure (as in `array::map`) would not inherit this function's
+            // target features, and the per-lane reads would become calls.
+            let mut rows = [_mm512_setzero_si512(); WIDE];
+            match padding.in_place(b) {
+                Some(range) => {
+                    for (row, message) in rows.iter_mut().zip(messages) {
+                        *row = load(as_block(&message[range.clone()]));
+                    }
+                }
+                None => {
+                    let edge = EdgeBlock::new(prefix, padding, b);
+                    for (row, message) in rows.iter_mut().zip(messages) {
+                        *row = edge.read(message);
+                    }
+                }
+            }
+            compress16(&mut state, rows);
+        }
+        store_wide(&state, out.each_mut());
     }
 
     /// Hashes whole batches of sixteen messages, `message(i)` into `out[i]`; returns how many
     /// were done (the rest, fewer than sixteen, are left).
+    ///
+    /// Messages are fetched here, outside the `#[target_feature]` kernel, so that `message`
+    /// inlines: called from the kernel it stayed a call per message.
     pub(super) fn digests_avx512<'m>(
         prefix: u8,
         padding: Padding,
@@ -751,8 +743,17 @@ mod x86 {
         out: &mut [[u8; 32]],
     ) -> usize {
         assert!(avx512_available());
-        // SAFETY: the target features of the callee were detected at run time just above.
-        unsafe { digests_avx512_impl(prefix, padding, message, out) }
+        let batch = |b: usize| -> [&'m [u8]; WIDE] { std::array::from_fn(|l| padding.check(message(WIDE * b + l))) };
+        let (batches, _) = out.as_chunks_mut::<WIDE>();
+        let count = batches.len();
+        let mut next = (count > 0).then(|| batch(0));
+        for (b, outs) in batches.iter_mut().enumerate() {
+            let messages = next.take().expect("fetched one batch ahead");
+            next = (b + 1 < count).then(|| batch(b + 1));
+            // SAFETY: the target features of the callee were detected at run time above.
+            unsafe { digest_batch_impl(prefix, padding, &messages, next.as_ref(), outs) };
+        }
+        count * WIDE
     }
 
     #[target_feature(enable = "avx512f,avx512bw")]
