@@ -17,7 +17,8 @@
 //! message length below 300 bytes and on random inputs.
 //!
 //! The only unsafe code is in the `x86` module: calling `#[target_feature]` functions after the
-//! run-time check, and unaligned SIMD loads and stores on arrays of the right size.
+//! run-time check, unaligned SIMD loads and stores on arrays of the right size, and masked loads
+//! whose masks cover only bytes of the message they read (`EdgeBlock`).
 
 use sha2::block_api::compress256;
 
@@ -763,7 +764,11 @@ mod x86 {
         let (out_batches, _) = out.as_chunks_mut::<WIDE>();
         for (b, o) in batches.iter().zip(out_batches.iter_mut()) {
             let mut state = initial;
-            compress16(&mut state, std::array::from_fn(|l| load(&b[l])));
+            let mut rows = [_mm512_setzero_si512(); WIDE];
+            for (row, block) in rows.iter_mut().zip(b) {
+                *row = load(block);
+            }
+            compress16(&mut state, rows);
             store_wide(&state, o.each_mut());
         }
         batches.len() * WIDE
