@@ -4,8 +4,9 @@
 //! in place from the caller's buffer (only a zero-padded last part is copied). The encoder:
 //!
 //! 1. expands the source columns with the column code, giving primary slivers `n - 2f .. n`;
-//! 2. expands the source rows with the row code, giving secondary slivers `n - f .. n`, and
-//!    transposes the source columns into secondary slivers `0 .. n - f`;
+//! 2. expands the source rows with the row code, giving secondary slivers `n - f .. n`
+//!    (secondary slivers `0 .. n - f` are the source columns, gathered from the blob only when
+//!    asked for);
 //! 3. expands the non-source secondary slivers with the column code to reach the last block of the
 //!    `n x n` matrix, which is only hashed, never stored;
 //! 4. builds the Merkle tree of every expanded primary sliver (a row of the matrix) and every
@@ -61,7 +62,7 @@ pub struct EncodedBlob<'a> {
     full_rows: usize,
     padded_rows: Vec<u8>,
     recovery_rows: Vec<u8>,
-    /// The recovery secondary slivers, `n - (n - f)` of them, one after another.
+    /// The recovery secondary slivers (the last `f`), one after another.
     recovery_columns: Vec<u8>,
 }
 

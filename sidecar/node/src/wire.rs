@@ -142,12 +142,13 @@ pub fn upload_body<'a>(
     out
 }
 
-/// The upload body for the pairs `pair_indices` (ascending) of an encoded blob, written in one
-/// allocation of its exact size; each sliver is copied once, straight from the encoding (a
-/// source secondary sliver from the blob's columns).
+/// The upload body for the pairs `pair_indices` of an encoded blob (written in ascending order,
+/// each once, whatever order they come in), in one allocation of its exact size; each sliver is
+/// copied once, straight from the encoding (a source secondary sliver from the blob's columns).
 pub fn upload_body_for(encoded: &EncodedBlob<'_>, pair_indices: impl IntoIterator<Item = u16>) -> Vec<u8> {
-    let pairs: Vec<usize> = pair_indices.into_iter().map(usize::from).collect();
-    assert!(pairs.is_sorted_by(|a, b| a < b), "pairs are given in ascending order");
+    let mut pairs: Vec<usize> = pair_indices.into_iter().map(usize::from).collect();
+    pairs.sort_unstable();
+    pairs.dedup();
     let layout = encoded.layout();
     let bytes = usize::try_from(upload_body_bytes(layout, pairs.len())).expect("an upload body fits in memory");
     let mut out = Vec::with_capacity(bytes);
@@ -648,6 +649,23 @@ mod tests {
             assert_eq!(pair.primary, encoded.primary_sliver(3));
             assert_eq!(pair.secondary, *encoded.secondary_sliver(3));
         }
+    }
+
+    #[test]
+    fn pairs_are_written_ascending_and_once_whatever_order_they_come_in() {
+        let config = EncodingConfig::new(7).unwrap();
+        let data: Vec<u8> = (0..1000u32).map(|i| (i * 5) as u8).collect();
+        let encoded = encode(&config, &data, 1).unwrap();
+        // Pair 0 holds a recovery secondary sliver, pair 3 a source one read from the blob.
+        let expected = upload_body(
+            &encoded.metadata().commitment,
+            [0, 3]
+                .map(|p| (encoded.pair_metadata(p), encoded.sliver_pair(p)))
+                .iter()
+                .map(|(m, (primary, secondary))| (m, *primary, &**secondary)),
+        );
+        assert_eq!(upload_body_for(&encoded, [3, 0, 3]), expected);
+        assert_eq!(upload_body_for(&encoded, [0, 3]), expected);
     }
 
     #[test]
