@@ -744,15 +744,27 @@ mod x86 {
         out: &mut [[u8; 32]],
     ) -> usize {
         assert!(avx512_available());
-        let batch = |b: usize| -> [&'m [u8]; WIDE] { std::array::from_fn(|l| padding.check(message(WIDE * b + l))) };
         let (batches, _) = out.as_chunks_mut::<WIDE>();
         let count = batches.len();
-        let mut next = (count > 0).then(|| batch(0));
+        // Two slots, filled in place and used in turn: this batch's messages and the next's.
+        let mut slots: [[&'m [u8]; WIDE]; 2] = [[&[]; WIDE]; 2];
+        let fetch = |slot: &mut [&'m [u8]; WIDE], b: usize| {
+            for (l, m) in slot.iter_mut().enumerate() {
+                *m = padding.check(message(WIDE * b + l));
+            }
+        };
+        if count > 0 {
+            fetch(&mut slots[0], 0);
+        }
         for (b, outs) in batches.iter_mut().enumerate() {
-            let messages = next.take().expect("fetched one batch ahead");
-            next = (b + 1 < count).then(|| batch(b + 1));
+            let [even, odd] = &mut slots;
+            let (current, next) = if b % 2 == 0 { (even, odd) } else { (odd, even) };
+            let has_next = b + 1 < count;
+            if has_next {
+                fetch(next, b + 1);
+            }
             // SAFETY: the target features of the callee were detected at run time above.
-            unsafe { digest_batch_impl(prefix, padding, &messages, next.as_ref(), outs) };
+            unsafe { digest_batch_impl(prefix, padding, current, has_next.then_some(&*next), outs) };
         }
         count * WIDE
     }
