@@ -111,10 +111,12 @@ fn copy_short(dst: &mut [u8], src: &[u8]) {
     } else if len >= 4 {
         dst[..4].copy_from_slice(&src[..4]);
         dst[len - 4..].copy_from_slice(&src[len - 4..]);
-    } else {
-        for (d, s) in dst.iter_mut().zip(src) {
-            *d = *s;
-        }
+    } else if len >= 2 {
+        dst[..2].copy_from_slice(&src[..2]);
+        dst[len - 2..].copy_from_slice(&src[len - 2..]);
+    } else if len == 1 {
+        // Not a loop: LLVM turns a byte loop back into a `memcpy` call.
+        dst[0] = src[0];
     }
 }
 
