@@ -614,18 +614,53 @@ mod x86 {
         std::array::from_fn(|i| _mm512_set1_epi32(s[i] as i32))
     }
 
-    /// Lane `l` of `state` as a big-endian digest into `out[l]`.
+    /// Lane `l` of `state` as a big-endian digest into `out[l]`: the 8 x 16 word transpose is
+    /// done in registers, then each digest is one 32-byte store (done through memory, the
+    /// compiler turned it into gathers).
     #[inline]
-    #[target_feature(enable = "avx512f")]
+    #[target_feature(enable = "avx512f,avx512bw")]
     fn store_wide(state: &Wide, out: [&mut [u8; 32]; WIDE]) {
-        let mut words = [[0u32; WIDE]; 8];
-        for (row, v) in words.iter_mut().zip(state) {
-            // SAFETY: `row` is 64 writable bytes; `storeu` needs no alignment.
-            unsafe { _mm512_storeu_si512(row.as_mut_ptr().cast(), *v) };
+        let swap = _mm512_set4_epi32(0x0C0D_0E0F, 0x0809_0A0B, 0x0405_0607, 0x0001_0203);
+        let mut v = *state;
+        for word in &mut v {
+            *word = _mm512_shuffle_epi8(*word, swap);
         }
-        for (l, digest) in out.into_iter().enumerate() {
-            for (i, chunk) in digest.as_chunks_mut::<4>().0.iter_mut().enumerate() {
-                *chunk = words[i][l].to_be_bytes();
+        // In 128-bit lane k (messages 4k..4k + 4): t[2m] holds words 2m, 2m + 1 of messages
+        // 4k, 4k + 1 interleaved; t[2m + 1] the same words of messages 4k + 2, 4k + 3.
+        let mut t = [_mm512_setzero_si512(); 8];
+        for (i, t) in t.iter_mut().enumerate() {
+            let (x, y) = (v[i & !1], v[i | 1]);
+            *t = if i % 2 == 0 { _mm512_unpacklo_epi32(x, y) } else { _mm512_unpackhi_epi32(x, y) };
+        }
+        // In lane k: low[j] holds words 0..4 of message 4k + j, high[j] words 4..8.
+        let mut low = [_mm512_setzero_si512(); 4];
+        let mut high = [_mm512_setzero_si512(); 4];
+        for j in 0..4 {
+            // Plain branches, no closure: a closure would not inherit the target features.
+            let pair = j / 2;
+            if j % 2 == 0 {
+                low[j] = _mm512_unpacklo_epi64(t[pair], t[2 + pair]);
+                high[j] = _mm512_unpacklo_epi64(t[4 + pair], t[6 + pair]);
+            } else {
+                low[j] = _mm512_unpackhi_epi64(t[pair], t[2 + pair]);
+                high[j] = _mm512_unpackhi_epi64(t[4 + pair], t[6 + pair]);
+            }
+        }
+        let [o0, o1, o2, o3, o4, o5, o6, o7, o8, o9, o10, o11, o12, o13, o14, o15] = out;
+        let mut out = [[o0, o4, o8, o12], [o1, o5, o9, o13], [o2, o6, o10, o14], [o3, o7, o11, o15]];
+        for (j, [m0, m1, m2, m3]) in out.iter_mut().enumerate() {
+            // [low.lane0, high.lane0, low.lane1, high.lane1]: messages j and 4 + j; then the
+            // same for lanes 2 and 3: messages 8 + j and 12 + j.
+            let front = _mm512_shuffle_i32x4::<0b01_00_01_00>(low[j], high[j]);
+            let front = _mm512_shuffle_i32x4::<0b11_01_10_00>(front, front);
+            let back = _mm512_shuffle_i32x4::<0b11_10_11_10>(low[j], high[j]);
+            let back = _mm512_shuffle_i32x4::<0b11_01_10_00>(back, back);
+            // SAFETY: each digest is 32 writable bytes; `storeu` needs no alignment.
+            unsafe {
+                _mm256_storeu_si256(m0.as_mut_ptr().cast(), _mm512_castsi512_si256(front));
+                _mm256_storeu_si256(m1.as_mut_ptr().cast(), _mm512_extracti64x4_epi64::<1>(front));
+                _mm256_storeu_si256(m2.as_mut_ptr().cast(), _mm512_castsi512_si256(back));
+                _mm256_storeu_si256(m3.as_mut_ptr().cast(), _mm512_extracti64x4_epi64::<1>(back));
             }
         }
     }
