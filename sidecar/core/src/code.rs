@@ -369,17 +369,14 @@ fn encode_in_place<'a>(
     match code.axis {
         Axis::Column => {
             engine.ifft(&mut ShardsRefMut::new(work_count, len64, work), 0, chunk, k, 0);
+            // Every chunk of recovery positions is the FFT of the transformed originals in
+            // chunk 0: the later chunks read them from there, then chunk 0 is done in place.
             let mut start = chunk;
             while start < r {
-                work.copy_within(0..chunk * len64, start * len64);
+                engine.fft_from(work, len64, 0, start, chunk, chunk.min(r - start), start + chunk);
                 start += chunk;
             }
-            let mut shards = ShardsRefMut::new(work_count, len64, work);
-            let mut start = 0;
-            while start < r {
-                engine.fft(&mut shards, start, chunk, chunk.min(r - start), start + chunk);
-                start += chunk;
-            }
+            engine.fft(&mut ShardsRefMut::new(work_count, len64, work), 0, chunk, chunk.min(r), chunk);
         }
         Axis::Row => {
             engine.ifft(&mut ShardsRefMut::new(work_count, len64, work), 0, chunk, k.min(chunk), chunk);

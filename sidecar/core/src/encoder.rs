@@ -207,28 +207,49 @@ pub fn encode<'a>(config: &EncodingConfig, blob: &'a [u8], threads: usize) -> Re
         parallel::run(work, |_, (range, (mut out_rows, leaves))| {
             let mut coder = Coder::default();
             let base = range.start;
+            let mut by_row: Vec<Digest> = Vec::new();
             for (c0, c1) in code::stripes(range.clone(), s) {
+                let count = c1 - c0;
+                let table = &mut leaves[(c0 - base) * n..(c1 - base) * n];
+                // Narrow stripes (large symbols) are hashed row by row, a run of `count`
+                // adjacent symbols at a time: column by column, each batch of 16 would gather
+                // from 16 rows a whole row apart. The source symbols go first, which also brings
+                // them into cache for the coder's packing. Wide stripes (small symbols) are
+                // hashed column by column, into the table directly: scattering row-ordered
+                // leaves into hundreds of columns cost more than it saved.
+                let row_major = count <= ROW_MAJOR_MAX_COLUMNS;
+                if row_major {
+                    by_row.resize(rows * count, merkle::EMPTY_DIGEST);
+                    merkle::leaf_digests(|k| &source.row(k / count)[(c0 + k % count) * s..][..s], &mut by_row);
+                    scatter_leaves(&by_row, count, 0, n, table);
+                }
                 coder.encode(
                     &column_code,
                     s,
-                    c1 - c0,
+                    count,
                     |k, q| &source.row(k)[(c0 + q) * s..(c0 + q + 1) * s],
                     |r, q, piece| piece.write_to(&mut out_rows[r][(c0 + q - base) * s..][..s]),
                 );
-                // Hash the stripe's whole columns, source then recovery symbols of each, in one
-                // call: the hasher works 16 symbols at a time, so only the stripe's last batch
-                // is partial.
                 let recovery_rows = &out_rows;
-                merkle::leaf_digests(
-                    |k| {
-                        let (c, i) = (c0 + k / n, k % n);
-                        match i.checked_sub(rows) {
-                            None => &source.row(i)[c * s..(c + 1) * s],
-                            Some(r) => &recovery_rows[r][(c - base) * s..(c - base + 1) * s],
-                        }
-                    },
-                    &mut leaves[(c0 - base) * n..(c1 - base) * n],
-                );
+                let recovery_symbol = |r: usize, c: usize| &recovery_rows[r][(c - base) * s..(c - base + 1) * s];
+                if row_major {
+                    by_row.resize((n - rows) * count, merkle::EMPTY_DIGEST);
+                    merkle::leaf_digests(|k| recovery_symbol(k / count, c0 + k % count), &mut by_row);
+                    scatter_leaves(&by_row, count, rows, n, table);
+                } else {
+                    // The stripe's whole columns in one call: the hasher works 16 symbols at a
+                    // time, so only the stripe's last batch is partial.
+                    merkle::leaf_digests(
+                        |k| {
+                            let (c, i) = (c0 + k / n, k % n);
+                            match i.checked_sub(rows) {
+                                None => &source.row(i)[c * s..(c + 1) * s],
+                                Some(r) => recovery_symbol(r, c),
+                            }
+                        },
+                        table,
+                    );
+                }
             }
         });
     }
@@ -329,6 +350,18 @@ fn split_columns<'t>(table: &'t mut [Digest], n: usize, ranges: &[std::ops::Rang
         consumed = range.end;
     }
     out
+}
+
+/// The widest stripe whose symbols are hashed row by row (see step 1 of [`encode`]).
+const ROW_MAJOR_MAX_COLUMNS: usize = 32;
+
+/// Writes leaves listed row by row (`count` per row, the first row being `first_row`) into
+/// their places in a column-major table of `count` columns of `n` rows.
+fn scatter_leaves(by_row: &[Digest], count: usize, first_row: usize, n: usize, table: &mut [Digest]) {
+    debug_assert_eq!(table.len(), count * n);
+    for (k, leaf) in by_row.iter().enumerate() {
+        table[(k % count) * n + first_row + k / count] = *leaf;
+    }
 }
 
 /// Rows of the leaf table gathered together when computing row roots.

@@ -55,6 +55,34 @@ impl CodingEngine {
         }
     }
 
+    /// The FFT of a copy: shards `src..src + size` of `work` (shards of `len64` chunks) are
+    /// copied to `dst..dst + size` (`src + size <= dst`), and `fft(dst, size, truncated_size,
+    /// skew_delta)` is applied there; the source is left as it was. The GFNI engine fuses the
+    /// copy into the transform's first pass, which reads the source and writes the destination.
+    #[allow(clippy::too_many_arguments, reason = "the transform's own parameters plus where it reads from")]
+    pub(crate) fn fft_from(
+        &self,
+        work: &mut [[u8; 64]],
+        len64: usize,
+        src: usize,
+        dst: usize,
+        size: usize,
+        truncated_size: usize,
+        skew_delta: usize,
+    ) {
+        assert!(src + size <= dst && (dst + size) * len64 <= work.len(), "source below the destination, both in work");
+        #[cfg(target_arch = "x86_64")]
+        if let Self::Gfni(e) = self
+            && size >= 4
+            && truncated_size > 0
+        {
+            return e.fft_from(work, len64, src, dst, size, truncated_size, skew_delta);
+        }
+        work.copy_within(src * len64..(src + size) * len64, dst * len64);
+        let mut shards = ShardsRefMut::new(dst + size, len64, work);
+        self.fft(&mut shards, dst, size, truncated_size, skew_delta);
+    }
+
     /// `x[i] ^= y[i]`.
     pub(crate) fn xor(&self, x: &mut [[u8; 64]], y: &[[u8; 64]]) {
         match self {
@@ -289,6 +317,75 @@ mod x86 {
             }
         }
 
+        /// [`CodingEngine::fft_from`] for `size >= 4`: the first two-layer pass (one group over
+        /// the whole `size`) reads the source shards and writes the destination's, then the
+        /// other passes run in place.
+        #[allow(clippy::too_many_arguments, reason = "as CodingEngine::fft_from")]
+        pub(super) fn fft_from(
+            &self,
+            work: &mut [[u8; 64]],
+            len64: usize,
+            src: usize,
+            dst: usize,
+            size: usize,
+            truncated_size: usize,
+            skew_delta: usize,
+        ) {
+            assert!(
+                size >= 4 && size.is_power_of_two() && truncated_size > 0 && src + size <= dst,
+                "a whole, non-empty transform below dst"
+            );
+            // SAFETY: `Gfni` exists only when `available()` returned true.
+            unsafe { self.fft_from_avx512(work, len64, src, dst, size, truncated_size, skew_delta) }
+        }
+
+        #[allow(clippy::too_many_arguments, reason = "as CodingEngine::fft_from")]
+        #[target_feature(enable = "avx512f,avx512bw,gfni")]
+        fn fft_from_avx512(
+            &self,
+            work: &mut [[u8; 64]],
+            len64: usize,
+            src: usize,
+            dst: usize,
+            size: usize,
+            truncated_size: usize,
+            skew_delta: usize,
+        ) {
+            let dist = size >> 2;
+            // The first pass of `fft_avx512`, whose only group starts at 0.
+            let base = dist + skew_delta - 1;
+            let m01 = self.butterfly_multiplier(self.skew[base]);
+            let m02 = self.butterfly_multiplier(self.skew[base + dist]);
+            let m23 = self.butterfly_multiplier(self.skew[base + dist * 2]);
+            let (below, above) = work.split_at_mut(dst * len64);
+            let input = &below[src * len64..(src + size) * len64];
+            let output = &mut above[..size * len64];
+            let d = dist * len64;
+            let (o0, rest) = output.split_at_mut(d);
+            let (o1, rest) = rest.split_at_mut(d);
+            let (o2, o3) = rest.split_at_mut(d);
+            let inputs = [&input[..d], &input[d..2 * d], &input[2 * d..3 * d], &input[3 * d..]];
+            two_layers_from(inputs, [o0, o1, o2, o3], m01, m02, m23);
+            // The remaining passes, in place, as `fft_avx512` continues after its first.
+            let mut shards = ShardsRefMut::new(dst + size, len64, work);
+            let mut dist4 = dist;
+            let mut dist = dist >> 2;
+            while dist != 0 {
+                self.two_layer_pass::<false>(&mut shards, dst, dist, truncated_size, skew_delta);
+                dist4 = dist;
+                dist >>= 2;
+            }
+            if dist4 == 2 {
+                let mut r = 0;
+                while r < truncated_size {
+                    let m = self.butterfly_multiplier(self.skew[r + skew_delta]);
+                    let (x, y) = shards.dist2_mut(dst + r, 1);
+                    layer::<false>(x, y, m);
+                    r += 2;
+                }
+            }
+        }
+
         /// The inverse of [`Self::fft_avx512`], as reed-solomon-simd computes it.
         #[target_feature(enable = "avx512f,avx512bw,gfni")]
         fn ifft_avx512(
@@ -425,6 +522,33 @@ mod x86 {
         }
     }
 
+    /// The FFT's [`two_layers`] reading `input` and writing `output` (the same shards, moved).
+    #[inline]
+    #[target_feature(enable = "avx512f,avx512bw,gfni")]
+    fn two_layers_from(
+        input: [&[[u8; 64]]; 4],
+        output: [&mut [[u8; 64]]; 4],
+        m01: Option<[u64; 4]>,
+        m02: Option<[u64; 4]>,
+        m23: Option<[u64; 4]>,
+    ) {
+        let (m01, m02, m23) =
+            (m01.map(|m| Multiplier::new(&m)), m02.map(|m| Multiplier::new(&m)), m23.map(|m| Multiplier::new(&m)));
+        let [i0, i1, i2, i3] = input;
+        let [o0, o1, o2, o3] = output;
+        for c in 0..i0.len() {
+            let (mut a0, mut a1, mut a2, mut a3) = (load(&i0[c]), load(&i1[c]), load(&i2[c]), load(&i3[c]));
+            (a0, a2) = fft_butterfly(a0, a2, m02);
+            (a1, a3) = fft_butterfly(a1, a3, m02);
+            (a0, a1) = fft_butterfly(a0, a1, m01);
+            (a2, a3) = fft_butterfly(a2, a3, m23);
+            store(&mut o0[c], a0);
+            store(&mut o1[c], a1);
+            store(&mut o2[c], a2);
+            store(&mut o3[c], a3);
+        }
+    }
+
     /// One layer: the butterflies `(x[c], y[c])` with `m`, of the FFT or (`INVERSE`) the IFFT.
     #[inline]
     #[target_feature(enable = "avx512f,avx512bw,gfni")]
@@ -546,6 +670,36 @@ mod tests {
                         same_as_reference(&zero_tail, shards, 0..shards, &format!("ifft {what}"), |e, d| {
                             e.ifft(d, pos, size, truncated, skew_delta)
                         });
+                    }
+                }
+            }
+        }
+    }
+
+    /// The FFT of a copy equals copying, then reed-solomon-simd's FFT, and leaves the source as
+    /// it was: every size up to 2^11, truncated, at gaps between source and destination.
+    #[test]
+    fn fft_from_equals_a_copy_then_the_fft() {
+        for size in (0..=11).map(|k| 1usize << k) {
+            let len64 = 2;
+            for gap in [0usize, 1, size] {
+                let dst = size + gap;
+                let shards = dst + size;
+                let data = random_chunks(shards * len64, (size * 7 + gap) as u64);
+                for truncated in [0, 1, size / 3 + 1, size] {
+                    let skew_delta = dst + size;
+                    let mut expected = data.clone();
+                    expected.copy_within(0..size * len64, dst * len64);
+                    let mut reference = ShardsRefMut::new(shards, len64, &mut expected);
+                    CodingEngine::reference().fft(&mut reference, dst, size, truncated, skew_delta);
+                    for engine in [CodingEngine::new(), CodingEngine::reference()] {
+                        let mut got = data.clone();
+                        engine.fft_from(&mut got, len64, 0, dst, size, truncated, skew_delta);
+                        let what = format!("size {size} gap {gap} truncated {truncated}");
+                        assert!(got[..size * len64] == data[..size * len64], "source changed: {what}");
+                        // What reed-solomon-simd specifies: the outputs below the truncation.
+                        let outputs = dst * len64..(dst + truncated) * len64;
+                        assert!(got[outputs.clone()] == expected[outputs], "outputs differ: {what}");
                     }
                 }
             }
