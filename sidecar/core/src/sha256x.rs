@@ -809,7 +809,14 @@ mod x86 {
         let initial = broadcast(initial);
         let (batches, _) = blocks.as_chunks::<WIDE>();
         let (out_batches, _) = out.as_chunks_mut::<WIDE>();
-        for (b, o) in batches.iter().zip(out_batches.iter_mut()) {
+        for (i, (b, o)) in batches.iter().zip(out_batches.iter_mut()).enumerate() {
+            // The hardware prefetchers do not keep ahead of a stream read in bursts of 16 lines
+            // with a long computation between them: fetch the next batch while this one hashes.
+            if let Some(next) = batches.get(i + 1) {
+                for block in next {
+                    _mm_prefetch::<_MM_HINT_T0>(block.as_ptr().cast());
+                }
+            }
             let mut state = initial;
             let mut rows = [_mm512_setzero_si512(); WIDE];
             for (row, block) in rows.iter_mut().zip(b) {
