@@ -22,8 +22,7 @@ use crate::{
     config::EncodingConfig,
     error::EncodingError,
     lanes::Lanes,
-    merkle::{self, Digest},
-    parallel,
+    merkle, parallel,
 };
 
 /// Time spent in commitment hashing alone for encoding a blob of `size_bytes` on `threads`
@@ -41,15 +40,14 @@ pub fn commitment_hash_time(
     // depend on its content, and reading them from cache makes this a floor.
     let sliver: Vec<u8> = (0..n * s).map(|i| (i % 251) as u8).collect();
     let start = Instant::now();
-    parallel::run(parallel::split_range(n, threads), |_, columns| {
-        let mut leaves: Vec<Digest> = vec![merkle::EMPTY_DIGEST; n];
-        let mut scratch = Vec::new();
+    let init = || (vec![merkle::EMPTY_DIGEST; n], Vec::new());
+    parallel::run(parallel::split_for_threads(n, threads, 1), threads, init, |(leaves, scratch), columns| {
         for _ in columns {
-            merkle::leaf_digests(|i| &sliver[i * s..(i + 1) * s], &mut leaves);
+            merkle::leaf_digests(|i| &sliver[i * s..(i + 1) * s], leaves);
             // Each column's leaves feed its own tree and one node of every row tree; every leaf
             // is hashed once and sits in two trees, so the trees cost two roots per column.
-            std::hint::black_box(merkle::root_with_scratch(&leaves, &mut scratch));
-            std::hint::black_box(merkle::root_with_scratch(&leaves, &mut scratch));
+            std::hint::black_box(merkle::root_with_scratch(leaves, scratch));
+            std::hint::black_box(merkle::root_with_scratch(leaves, scratch));
         }
     });
     Ok(start.elapsed())
@@ -138,11 +136,10 @@ fn time_expansions<S: Default>(
     ];
     let start = Instant::now();
     for (code, codewords) in phases {
-        let ranges = parallel::split_range(codewords, threads);
-        parallel::run(ranges, |_, range| {
-            let mut state = S::default();
+        let ranges = parallel::split_for_threads(codewords, threads, code::stripe_width(symbol_size));
+        parallel::run(ranges, threads, S::default, |state, range: std::ops::Range<usize>| {
             for (q0, q1) in code::stripes(range.clone(), symbol_size) {
-                code_stripe(&mut state, &code, q1 - q0);
+                code_stripe(state, &code, q1 - q0);
             }
         });
     }

@@ -19,9 +19,15 @@ pub const STRIPE_TARGET_BYTES: usize = 2048;
 /// Splits the codewords `range` into consecutive stripes, each coded in one call with shards of
 /// about [`STRIPE_TARGET_BYTES`].
 pub(crate) fn stripes(range: std::ops::Range<usize>, symbol_size: usize) -> impl Iterator<Item = (usize, usize)> {
-    let width = (STRIPE_TARGET_BYTES / symbol_size).max(1);
+    let width = stripe_width(symbol_size);
     let end = range.end;
     range.step_by(width).map(move |start| (start, (start + width).min(end)))
+}
+
+/// Codewords per stripe for symbols of `symbol_size` bytes (the last stripe of a range may be
+/// narrower).
+pub(crate) fn stripe_width(symbol_size: usize) -> usize {
+    (STRIPE_TARGET_BYTES / symbol_size).max(1)
 }
 
 /// The byte ranges of a symbol that are coded in separate calls: the whole symbol when it is at

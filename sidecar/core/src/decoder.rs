@@ -234,8 +234,8 @@ fn decode_rows_from_secondary(layout: &BlobLayout, chosen: &[(usize, &[u8])], th
     let mut out = buffer::zeroed(rows * row_bytes);
     let code = Code::row(config);
     let positions: Vec<usize> = chosen.iter().map(|(i, _)| *i).collect();
-    let ranges = parallel::split_range(rows, threads);
-    // Each thread owns whole rows here, so split the buffer into row blocks.
+    let ranges = parallel::split_for_threads(rows, threads, code::stripe_width(s));
+    // Each item owns whole rows here, so split the buffer into row blocks.
     let mut blocks = Vec::new();
     let mut rest = &mut out[..];
     for range in &ranges {
@@ -244,8 +244,7 @@ fn decode_rows_from_secondary(layout: &BlobLayout, chosen: &[(usize, &[u8])], th
         rest = after;
     }
     let work: Vec<_> = ranges.into_iter().zip(blocks).collect();
-    parallel::run(work, |_, (range, block)| {
-        let mut coder = Coder::default();
+    parallel::run(work, threads, Coder::default, |coder, (range, block): (std::ops::Range<usize>, &mut [u8])| {
         for (index, sliver) in chosen.iter().filter(|(i, _)| *i < cols) {
             for i in range.clone() {
                 let at = (i - range.start) * row_bytes + index * s;
@@ -385,13 +384,17 @@ fn by_column_stripes(
     work: impl Fn(&mut Coder, (usize, usize), usize, &mut [&mut [u8]]) + Sync,
 ) {
     let s = layout.symbol_size();
-    let ranges = parallel::split_range(layout.config().primary_sliver_symbols(), threads);
+    let ranges = parallel::split_for_threads(layout.config().primary_sliver_symbols(), threads, code::stripe_width(s));
     let pieces = parallel::split_rows(out, layout.primary_sliver_bytes(), s, &ranges);
     let items: Vec<_> = ranges.into_iter().zip(pieces).collect();
-    parallel::run(items, |_, (range, mut rows)| {
-        let mut coder = Coder::default();
-        for stripe in code::stripes(range.clone(), s) {
-            work(&mut coder, stripe, range.start, &mut rows);
-        }
-    });
+    parallel::run(
+        items,
+        threads,
+        Coder::default,
+        |coder, (range, mut rows): (std::ops::Range<usize>, Vec<&mut [u8]>)| {
+            for stripe in code::stripes(range.clone(), s) {
+                work(coder, stripe, range.start, &mut rows);
+            }
+        },
+    );
 }

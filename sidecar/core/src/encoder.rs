@@ -200,14 +200,13 @@ pub fn encode<'a>(config: &EncodingConfig, blob: &'a [u8], threads: usize) -> Re
     // 1. Primary expansion of the source columns, hashing columns 0..C entirely.
     let mut recovery_rows = buffer::scratch((n - rows) * row_bytes);
     {
-        let ranges = parallel::split_range(cols, threads);
+        let ranges = parallel::split_for_threads(cols, threads, code::stripe_width(s));
         let mut row_pieces = parallel::split_rows(&mut recovery_rows, row_bytes, s, &ranges);
         let mut leaf_pieces = split_columns(left_leaves, n, &ranges);
         let work: Vec<_> = ranges.iter().cloned().zip(row_pieces.drain(..).zip(leaf_pieces.drain(..))).collect();
-        parallel::run(work, |_, (range, (mut out_rows, leaves))| {
-            let mut coder = Coder::default();
+        let init = || (Coder::default(), Vec::<Digest>::new());
+        parallel::run(work, threads, init, |(coder, by_row), (range, (mut out_rows, leaves))| {
             let base = range.start;
-            let mut by_row: Vec<Digest> = Vec::new();
             for (c0, c1) in code::stripes(range.clone(), s) {
                 let count = c1 - c0;
                 let table = &mut leaves[(c0 - base) * n..(c1 - base) * n];
@@ -220,8 +219,8 @@ pub fn encode<'a>(config: &EncodingConfig, blob: &'a [u8], threads: usize) -> Re
                 let row_major = count <= ROW_MAJOR_MAX_COLUMNS;
                 if row_major {
                     by_row.resize(rows * count, merkle::EMPTY_DIGEST);
-                    merkle::leaf_digests(|k| &source.row(k / count)[(c0 + k % count) * s..][..s], &mut by_row);
-                    scatter_leaves(&by_row, count, 0, n, table);
+                    merkle::leaf_digests(|k| &source.row(k / count)[(c0 + k % count) * s..][..s], by_row);
+                    scatter_leaves(by_row, count, 0, n, table);
                 }
                 coder.encode(
                     &column_code,
@@ -234,8 +233,8 @@ pub fn encode<'a>(config: &EncodingConfig, blob: &'a [u8], threads: usize) -> Re
                 let recovery_symbol = |r: usize, c: usize| &recovery_rows[r][(c - base) * s..(c - base + 1) * s];
                 if row_major {
                     by_row.resize((n - rows) * count, merkle::EMPTY_DIGEST);
-                    merkle::leaf_digests(|k| recovery_symbol(k / count, c0 + k % count), &mut by_row);
-                    scatter_leaves(&by_row, count, rows, n, table);
+                    merkle::leaf_digests(|k| recovery_symbol(k / count, c0 + k % count), by_row);
+                    scatter_leaves(by_row, count, rows, n, table);
                 } else {
                     // The stripe's whole columns in one call: the hasher works 16 symbols at a
                     // time, so only the stripe's last batch is partial.
@@ -258,11 +257,10 @@ pub fn encode<'a>(config: &EncodingConfig, blob: &'a [u8], threads: usize) -> Re
     // the blob itself, read in place.)
     let mut recovery_columns = buffer::scratch((n - cols) * column_bytes);
     {
-        let ranges = parallel::split_range(rows, threads);
+        let ranges = parallel::split_for_threads(rows, threads, code::stripe_width(s));
         let column_pieces = parallel::split_rows(&mut recovery_columns, column_bytes, s, &ranges);
         let work: Vec<_> = ranges.iter().cloned().zip(column_pieces).collect();
-        parallel::run(work, |_, (range, mut out_columns)| {
-            let mut coder = Coder::default();
+        parallel::run(work, threads, Coder::default, |coder, (range, mut out_columns)| {
             let base = range.start;
             for (r0, r1) in code::stripes(range.clone(), s) {
                 coder.encode(
@@ -278,14 +276,13 @@ pub fn encode<'a>(config: &EncodingConfig, blob: &'a [u8], threads: usize) -> Re
 
     // 3. The non-source secondary slivers: hash them, and expand them to hash the last block.
     {
-        let ranges = parallel::split_range(n - cols, threads);
+        let ranges = parallel::split_for_threads(n - cols, threads, code::stripe_width(s));
         let leaf_pieces = split_columns(right_leaves, n, &ranges);
         let recovery_columns = &recovery_columns;
         let column = |j: usize| &recovery_columns[(j - cols) * column_bytes..(j - cols + 1) * column_bytes];
         let work: Vec<_> = ranges.iter().cloned().zip(leaf_pieces).collect();
-        parallel::run(work, |_, (range, leaves)| {
-            let mut coder = Coder::default();
-            let mut recovered = Vec::new();
+        let init = || (Coder::default(), Vec::new());
+        parallel::run(work, threads, init, |(coder, recovered), (range, leaves)| {
             let (start, end) = (cols + range.start, cols + range.end);
             let recovery = n - rows;
             for (j0, j1) in code::stripes(start..end, s) {
@@ -293,8 +290,8 @@ pub fn encode<'a>(config: &EncodingConfig, blob: &'a [u8], threads: usize) -> Re
                 // Recovery symbols are only hashed: gather them codeword-major, then hash the
                 // stripe's expanded columns in one call, as in step 1.
                 recovered.resize(count * recovery * s, 0);
-                coder.encode_into(&column_code, s, count, |k, q| &column(j0 + q)[k * s..(k + 1) * s], &mut recovered);
-                let recovered = &recovered;
+                coder.encode_into(&column_code, s, count, |k, q| &column(j0 + q)[k * s..(k + 1) * s], recovered);
+                let recovered = &*recovered;
                 merkle::leaf_digests(
                     |k| {
                         let (q, i) = (k / n, k % n);
@@ -369,22 +366,21 @@ const ROW_BLOCK: usize = 16;
 
 /// The Merkle roots of all rows and all columns of a column-major `n x n` leaf table.
 fn sliver_roots(leaves: &[Digest], n: usize, threads: usize) -> (Vec<Digest>, Vec<Digest>) {
-    let ranges = parallel::split_range(n, threads);
+    let ranges = parallel::split_for_threads(n, threads, ROW_BLOCK);
     let mut row_roots = vec![merkle::EMPTY_DIGEST; n];
     let mut column_roots = vec![merkle::EMPTY_DIGEST; n];
     {
         let row_pieces = split_columns(&mut row_roots, 1, &ranges);
         let column_pieces = split_columns(&mut column_roots, 1, &ranges);
         let work: Vec<_> = ranges.iter().cloned().zip(row_pieces.into_iter().zip(column_pieces)).collect();
-        parallel::run(work, |_, (range, (rows_out, columns_out))| {
-            let mut scratch = Vec::with_capacity(n.next_power_of_two());
+        let init = || (Vec::with_capacity(n.next_power_of_two()), vec![merkle::EMPTY_DIGEST; ROW_BLOCK * n]);
+        parallel::run(work, threads, init, |(scratch, gathered), (range, (rows_out, columns_out))| {
             for (k, idx) in range.clone().enumerate() {
-                columns_out[k] = merkle::root_with_scratch(&leaves[idx * n..(idx + 1) * n], &mut scratch);
+                columns_out[k] = merkle::root_with_scratch(&leaves[idx * n..(idx + 1) * n], scratch);
             }
             // A row's leaves lie `n` digests apart. Gather a block of rows at once, so that each
             // column contributes one contiguous run of digests instead of one cache line per
             // row (a row at a time, the gather was ~8% of encoding a 1 MiB blob).
-            let mut gathered = vec![merkle::EMPTY_DIGEST; ROW_BLOCK * n];
             let mut start = range.start;
             while start < range.end {
                 let rows = (range.end - start).min(ROW_BLOCK);
@@ -395,7 +391,7 @@ fn sliver_roots(leaves: &[Digest], n: usize, threads: usize) -> (Vec<Digest>, Ve
                 }
                 for r in 0..rows {
                     rows_out[start + r - range.start] =
-                        merkle::root_with_scratch(&gathered[r * n..(r + 1) * n], &mut scratch);
+                        merkle::root_with_scratch(&gathered[r * n..(r + 1) * n], scratch);
                 }
                 start += rows;
             }

@@ -1,12 +1,33 @@
-//! Splitting work across threads without unsafe code: contiguous ranges, and per-thread views of
-//! matrices whose rows each thread writes a different part of.
+//! Splitting work across threads without unsafe code: contiguous ranges, per-item views of
+//! matrices whose rows each item writes a different part of, and threads that take items from a
+//! shared queue.
 
-use std::ops::Range;
+use std::{
+    ops::Range,
+    sync::{Mutex, PoisonError},
+};
+
+/// Work items per thread when splitting for [`run`]. Several, so that a thread that finishes
+/// early takes over items another thread would have done: with one item per thread, two threads
+/// waited for the slower one, and the two cores of a shared VM often run at different speeds.
+pub(crate) const ITEMS_PER_THREAD: usize = 8;
 
 /// Splits `0..total` into at most `parts` contiguous, non-empty, balanced ranges.
 pub(crate) fn split_range(total: usize, parts: usize) -> Vec<Range<usize>> {
     let parts = parts.clamp(1, total.max(1));
     (0..parts).map(|i| (total * i / parts)..(total * (i + 1) / parts)).filter(|r| !r.is_empty()).collect()
+}
+
+/// Splits `0..total` into items for `threads` threads taking them from a queue ([`run`]):
+/// [`ITEMS_PER_THREAD`] per thread, but none shorter than `min_len` (a stripe, say) unless that
+/// leaves fewer items than threads. One thread gets one item.
+pub(crate) fn split_for_threads(total: usize, threads: usize, min_len: usize) -> Vec<Range<usize>> {
+    let threads = threads.max(1);
+    if threads == 1 {
+        return split_range(total, 1);
+    }
+    let parts = (threads * ITEMS_PER_THREAD).min(total / min_len.max(1)).max(threads);
+    split_range(total, parts)
 }
 
 /// Cuts every `row_bytes` row of `buffer` at the byte offsets of `ranges` (in units of
@@ -36,20 +57,40 @@ pub(crate) fn split_rows<'a>(
     result
 }
 
-/// Runs `work(t, item)` for every item, one scoped thread per item (inline when there is one).
-pub(crate) fn run<T: Send>(items: Vec<T>, work: impl Fn(usize, T) + Sync) {
-    if items.len() <= 1 {
-        for (t, item) in items.into_iter().enumerate() {
-            work(t, item);
+/// Runs `work(state, item)` for every item on up to `threads` scoped threads. Each thread makes
+/// its `state` (coding buffers, scratch space) once with `init`, then takes the next item from a
+/// shared queue whenever it finishes one. One thread runs inline.
+pub(crate) fn run<T: Send, S>(
+    items: Vec<T>,
+    threads: usize,
+    init: impl Fn() -> S + Sync,
+    work: impl Fn(&mut S, T) + Sync,
+) {
+    let threads = threads.clamp(1, items.len().max(1));
+    if threads == 1 {
+        let mut state = init();
+        for item in items {
+            work(&mut state, item);
         }
         return;
     }
+    let queue = Mutex::new(items.into_iter());
     std::thread::scope(|scope| {
-        for (t, item) in items.into_iter().enumerate() {
-            let work = &work;
-            scope.spawn(move || work(t, item));
+        for _ in 0..threads {
+            scope.spawn(|| {
+                let mut state = init();
+                while let Some(item) = take(&queue) {
+                    work(&mut state, item);
+                }
+            });
         }
     });
+}
+
+/// The next item of the queue. The lock is held only while taking it, so a panic in `work` (which
+/// `scope` then propagates) cannot poison it; a poisoned queue is still a valid iterator.
+fn take<T>(queue: &Mutex<std::vec::IntoIter<T>>) -> Option<T> {
+    queue.lock().unwrap_or_else(PoisonError::into_inner).next()
 }
 
 /// The default thread count: the machine's available parallelism.
@@ -69,6 +110,38 @@ mod tests {
                 let covered: Vec<usize> = ranges.iter().flat_map(|r| r.clone()).collect();
                 assert_eq!(covered, (0..total).collect::<Vec<_>>());
             }
+        }
+    }
+
+    #[test]
+    fn thread_items_respect_the_minimum_and_cover_everything() {
+        assert_eq!(split_for_threads(100, 1, 1), vec![0..100]);
+        // Two threads, 8 items each, when items can be that short.
+        assert_eq!(split_for_threads(1000, 2, 16).len(), 16);
+        // No item shorter than the minimum, but at least one per thread.
+        assert!(split_for_threads(1000, 2, 300).iter().all(|r| r.len() >= 300));
+        assert_eq!(split_for_threads(100, 2, 300).len(), 2);
+        for (total, threads, min_len) in [(0usize, 2usize, 1usize), (7, 3, 2), (667, 2, 6), (1000, 4, 16)] {
+            let covered: Vec<usize> = split_for_threads(total, threads, min_len).into_iter().flatten().collect();
+            assert_eq!(covered, (0..total).collect::<Vec<_>>());
+        }
+    }
+
+    #[test]
+    fn every_item_runs_once_with_one_state_per_thread() {
+        for threads in [1usize, 2, 3, 8] {
+            let done = Mutex::new(Vec::new());
+            let states = std::sync::atomic::AtomicUsize::new(0);
+            run(
+                (0..50).collect(),
+                threads,
+                || states.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+                |_, item: usize| done.lock().unwrap().push(item),
+            );
+            let mut done = done.into_inner().unwrap();
+            done.sort_unstable();
+            assert_eq!(done, (0..50).collect::<Vec<_>>(), "{threads} threads");
+            assert_eq!(states.into_inner(), threads, "one state per thread");
         }
     }
 

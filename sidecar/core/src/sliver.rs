@@ -88,7 +88,7 @@ pub fn sliver_roots(
     let code = kind.expansion_code(layout);
     let originals = code.originals();
     let mut roots = vec![merkle::EMPTY_DIGEST; slivers.len()];
-    let ranges = parallel::split_range(slivers.len(), threads);
+    let ranges = parallel::split_for_threads(slivers.len(), threads, code::stripe_width(s));
     let mut pieces = Vec::new();
     let mut rest = &mut roots[..];
     for range in &ranges {
@@ -98,11 +98,9 @@ pub fn sliver_roots(
     }
     let work: Vec<_> = ranges.into_iter().zip(pieces).collect();
     let recovery = n - originals;
-    parallel::run(work, |_, (range, out)| {
-        let mut coder = Coder::default();
-        let mut scratch = Vec::new();
-        let mut leaves = Vec::new();
-        let mut recovered = Vec::new();
+    let init = || (Coder::default(), Vec::new(), Vec::new(), Vec::new());
+    let work_item = |(coder, scratch, leaves, recovered): &mut (Coder, Vec<Digest>, Vec<Digest>, Vec<u8>),
+                     (range, out): (std::ops::Range<usize>, &mut [Digest])| {
         for (q0, q1) in code::stripes(range.clone(), s) {
             let count = q1 - q0;
             leaves.clear();
@@ -111,8 +109,8 @@ pub fn sliver_roots(
             // expanded slivers in one call (the hasher works 16 equal-length symbols at a time,
             // so only the last batch is partial).
             recovered.resize(count * recovery * s, 0);
-            coder.encode_into(&code, s, count, |k, q| &slivers[q0 + q][k * s..(k + 1) * s], &mut recovered);
-            let recovered = &recovered;
+            coder.encode_into(&code, s, count, |k, q| &slivers[q0 + q][k * s..(k + 1) * s], recovered);
+            let recovered = &*recovered;
             merkle::leaf_digests(
                 |k| {
                     let (q, i) = (k / n, k % n);
@@ -121,13 +119,14 @@ pub fn sliver_roots(
                         Some(r) => &recovered[(q * recovery + r) * s..][..s],
                     }
                 },
-                &mut leaves,
+                leaves,
             );
             for q in q0..q1 {
-                out[q - range.start] = merkle::root_with_scratch(&leaves[(q - q0) * n..(q - q0 + 1) * n], &mut scratch);
+                out[q - range.start] = merkle::root_with_scratch(&leaves[(q - q0) * n..(q - q0 + 1) * n], scratch);
             }
         }
-    });
+    };
+    parallel::run(work, threads, init, work_item);
     Ok(roots)
 }
 
