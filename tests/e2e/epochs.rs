@@ -164,7 +164,7 @@ async fn stake_moves_shards_and_every_blob_survives_the_epoch_changes() {
         let encoded = encode(&config, data, 1).unwrap();
         for &shard in &gained {
             let sliver = node0_client.sliver(blob_id, &config, shard, SliverKind::Primary).await.unwrap();
-            assert_eq!(sliver.sliver, encoded.primary_sliver(usize::from(shard)), "blob {blob_id} shard {shard}");
+            assert_eq!(sliver.sliver, *encoded.primary_sliver(usize::from(shard)), "blob {blob_id} shard {shard}");
         }
     }
     // The previous holders dropped them after the change was done.

@@ -28,8 +28,10 @@ fn encoding(c: &mut Criterion) {
         let config = EncodingConfig::new(n).unwrap();
         let encoded = encode(&config, &data, 1).unwrap();
         let roots = VerifiedRoots::from_metadata(config, encoded.metadata()).unwrap();
-        let slivers: Vec<(usize, &[u8])> =
+        // Source slivers are rows of the blob, borrowed.
+        let slivers: Vec<(usize, std::borrow::Cow<'_, [u8]>)> =
             (0..config.secondary_sliver_symbols()).map(|i| (i, encoded.primary_sliver(i))).collect();
+        let slivers: Vec<(usize, &[u8])> = slivers.iter().map(|(i, s)| (*i, &**s)).collect();
         group.throughput(Throughput::Bytes(size as u64));
         group.bench_function(BenchmarkId::new(format!("n{n}"), size), |b| {
             b.iter(|| decode(&roots, SliverKind::Primary, &slivers, 1).unwrap())

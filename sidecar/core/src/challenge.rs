@@ -173,7 +173,7 @@ mod tests {
             let (kind, index, position) = sample.sliver_position(&config);
             let pair = usize::from(sample.pair_index);
             let (primary, secondary) = encoded.sliver_pair(pair);
-            let sliver = if kind == SliverKind::Primary { primary } else { &secondary };
+            let sliver = if kind == SliverKind::Primary { &primary } else { &secondary };
             let expanded = ExpandedSliver::new(&layout, kind, index, sliver).unwrap();
             let symbol = RecoverySymbol::produce(&expanded, &encoded.pair_metadata(pair), position).unwrap();
             SampleProof { commitment, symbol }

@@ -61,6 +61,7 @@ pub struct EncodedBlob<'a> {
     blob: &'a [u8],
     full_rows: usize,
     padded_rows: Vec<u8>,
+    /// The recovery primary slivers, in column blocks ([`RowBlocks`]).
     recovery_rows: Vec<u8>,
     /// The recovery secondary slivers (the last `f`), one after another.
     recovery_columns: Vec<u8>,
@@ -91,17 +92,37 @@ impl<'a> EncodedBlob<'a> {
         }
     }
 
-    /// Primary sliver `index` (`n - f` symbols).
-    pub fn primary_sliver(&self, index: usize) -> &[u8] {
+    fn row_blocks(&self) -> RowBlocks {
+        RowBlocks::new(&self.layout)
+    }
+
+    /// Primary sliver `index` (`n - f` symbols). A source primary sliver (a row of the blob) is
+    /// borrowed; a recovery one is gathered from the encoder's column blocks into a new buffer.
+    pub fn primary_sliver(&self, index: usize) -> Cow<'_, [u8]> {
+        match self.recovery_row(index) {
+            None => Cow::Borrowed(self.source().row(index)),
+            Some(r) => {
+                let mut out = Vec::with_capacity(self.layout.primary_sliver_bytes());
+                self.row_blocks().append_row(&self.recovery_rows, r, &mut out);
+                Cow::Owned(out)
+            }
+        }
+    }
+
+    /// Appends primary sliver `index` to `out`: one copy, straight from the blob or the
+    /// encoder's column blocks (an upload body is built this way).
+    pub fn append_primary_sliver(&self, index: usize, out: &mut Vec<u8>) {
+        match self.recovery_row(index) {
+            None => out.extend_from_slice(self.source().row(index)),
+            Some(r) => self.row_blocks().append_row(&self.recovery_rows, r, out),
+        }
+    }
+
+    /// The recovery row of primary sliver `index` (`index - (n - 2f)`), or `None` for a source one.
+    fn recovery_row(&self, index: usize) -> Option<usize> {
         let config = self.layout.config();
         assert!(index < config.n(), "primary sliver index {index} out of range");
-        let rows = config.secondary_sliver_symbols();
-        if index < rows {
-            self.source().row(index)
-        } else {
-            let b = self.layout.primary_sliver_bytes();
-            &self.recovery_rows[(index - rows) * b..(index - rows + 1) * b]
-        }
+        index.checked_sub(config.secondary_sliver_symbols())
     }
 
     /// Secondary sliver `index` (`n - 2f` symbols). A source secondary sliver (a column of the
@@ -145,7 +166,7 @@ impl<'a> EncodedBlob<'a> {
     /// [`EncodedBlob::secondary_sliver`]).
     pub fn sliver(&self, kind: SliverKind, index: usize) -> Cow<'_, [u8]> {
         match kind {
-            SliverKind::Primary => Cow::Borrowed(self.primary_sliver(index)),
+            SliverKind::Primary => self.primary_sliver(index),
             SliverKind::Secondary => self.secondary_sliver(index),
         }
     }
@@ -160,8 +181,8 @@ impl<'a> EncodedBlob<'a> {
     }
 
     /// The primary and secondary sliver of pair `pair_index` (see
-    /// [`EncodedBlob::secondary_sliver`]).
-    pub fn sliver_pair(&self, pair_index: usize) -> (&[u8], Cow<'_, [u8]>) {
+    /// [`EncodedBlob::primary_sliver`] and [`EncodedBlob::secondary_sliver`]).
+    pub fn sliver_pair(&self, pair_index: usize) -> (Cow<'_, [u8]>, Cow<'_, [u8]>) {
         let secondary = self.layout.config().secondary_index_of_pair(pair_index);
         (self.primary_sliver(pair_index), self.secondary_sliver(secondary))
     }
@@ -200,14 +221,25 @@ pub fn encode<'a>(config: &EncodingConfig, blob: &'a [u8], threads: usize) -> Re
     // 1. Primary expansion of the source columns, hashing columns 0..C entirely.
     let mut recovery_rows = buffer::scratch((n - rows) * row_bytes);
     {
-        let ranges = parallel::split_for_threads(cols, threads, code::stripe_width(s));
-        let mut row_pieces = parallel::split_rows(&mut recovery_rows, row_bytes, s, &ranges);
+        let blocks = RowBlocks::new(&layout);
+        // Items of whole column blocks, each owning its blocks' contiguous part of the rows.
+        let ranges = parallel::split_aligned(cols, threads, blocks.width);
+        let mut block_pieces = Vec::with_capacity(ranges.len());
+        let mut rest = &mut recovery_rows[..];
+        for range in &ranges {
+            let (piece, after) = rest.split_at_mut(blocks.start(range.end) - blocks.start(range.start));
+            block_pieces.push(piece);
+            rest = after;
+        }
         let mut leaf_pieces = split_columns(left_leaves, n, &ranges);
-        let work: Vec<_> = ranges.iter().cloned().zip(row_pieces.drain(..).zip(leaf_pieces.drain(..))).collect();
+        let work: Vec<_> = ranges.iter().cloned().zip(block_pieces.into_iter().zip(leaf_pieces.drain(..))).collect();
         let init = || (Coder::default(), Vec::<Digest>::new());
-        parallel::run(work, threads, init, |(coder, by_row), (range, (mut out_rows, leaves))| {
+        parallel::run(work, threads, init, |(coder, by_row), (range, (out_blocks, leaves))| {
             let base = range.start;
             for (c0, c1) in code::stripes(range.clone(), s) {
+                debug_assert!(c0 % blocks.width == 0 && c1 - c0 == blocks.width_at(c0), "a stripe is a block");
+                let block_bytes = (n - rows) * (c1 - c0) * s;
+                let out_block = &mut out_blocks[blocks.start(c0) - blocks.start(base)..][..block_bytes];
                 let count = c1 - c0;
                 let table = &mut leaves[(c0 - base) * n..(c1 - base) * n];
                 // Narrow stripes (large symbols) are hashed row by row, a run of `count`
@@ -227,10 +259,10 @@ pub fn encode<'a>(config: &EncodingConfig, blob: &'a [u8], threads: usize) -> Re
                     s,
                     count,
                     |k, q| &source.row(k)[(c0 + q) * s..(c0 + q + 1) * s],
-                    |r, q, piece| piece.write_to(&mut out_rows[r][(c0 + q - base) * s..][..s]),
+                    |r, q, piece| piece.write_to(&mut out_block[(r * count + q) * s..][..s]),
                 );
-                let recovery_rows = &out_rows;
-                let recovery_symbol = |r: usize, c: usize| &recovery_rows[r][(c - base) * s..(c - base + 1) * s];
+                let out_block = &*out_block;
+                let recovery_symbol = |r: usize, c: usize| &out_block[(r * count + c - c0) * s..][..s];
                 if row_major {
                     by_row.resize((n - rows) * count, merkle::EMPTY_DIGEST);
                     merkle::leaf_digests(|k| recovery_symbol(k / count, c0 + k % count), by_row);
@@ -349,6 +381,55 @@ fn split_columns<'t>(table: &'t mut [Digest], n: usize, ranges: &[std::ops::Rang
     out
 }
 
+/// Where the encoder puts the recovery primary slivers: in blocks of `width` columns (the coding
+/// stripe width), each block holding its columns' symbols of every recovery row, row after row:
+/// symbol `(r, c)` is at `start(c0) + (r * w + c - c0) * s`, for the block starting at column
+/// `c0` and `w` wide. Each stripe's output is then one contiguous run. Written in place as whole
+/// rows, every stripe wrote a few KB into each of ~2n/3 rows far apart, which cost 10-20% of
+/// encoding (`docs/benchmarks.md`); a recovery sliver is gathered from its blocks when asked for.
+#[derive(Clone, Copy, Debug)]
+struct RowBlocks {
+    /// Columns per block (the last block may be narrower).
+    width: usize,
+    /// Columns in all (`n - f`).
+    columns: usize,
+    /// Recovery rows (`2f`).
+    rows: usize,
+    symbol_size: usize,
+}
+
+impl RowBlocks {
+    fn new(layout: &BlobLayout) -> Self {
+        let config = layout.config();
+        Self {
+            width: code::stripe_width(layout.symbol_size()),
+            columns: config.primary_sliver_symbols(),
+            rows: config.n() - config.secondary_sliver_symbols(),
+            symbol_size: layout.symbol_size(),
+        }
+    }
+
+    /// The byte offset of the block that starts at column `c0` (or of the end, for `columns`).
+    fn start(&self, c0: usize) -> usize {
+        c0 * self.rows * self.symbol_size
+    }
+
+    /// The width of the block that starts at column `c0`.
+    fn width_at(&self, c0: usize) -> usize {
+        self.width.min(self.columns - c0)
+    }
+
+    /// Appends recovery row `r`, block by block, to `out`.
+    fn append_row(&self, data: &[u8], r: usize, out: &mut Vec<u8>) {
+        assert!(r < self.rows, "recovery row {r} out of range");
+        out.reserve(self.columns * self.symbol_size);
+        for c0 in (0..self.columns).step_by(self.width) {
+            let run = self.width_at(c0) * self.symbol_size;
+            out.extend_from_slice(&data[self.start(c0) + r * run..][..run]);
+        }
+    }
+}
+
 /// The widest stripe whose symbols are hashed row by row (see step 1 of [`encode`]).
 const ROW_MAJOR_MAX_COLUMNS: usize = 32;
 
@@ -408,7 +489,7 @@ mod tests {
         let n = encoded.layout().config().n();
         let mut out = Vec::new();
         for i in 0..n {
-            out.extend_from_slice(encoded.primary_sliver(i));
+            out.extend_from_slice(&encoded.primary_sliver(i));
             out.extend_from_slice(&encoded.secondary_sliver(i));
         }
         out

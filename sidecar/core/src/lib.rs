@@ -10,8 +10,9 @@
 //! let blob = b"hello, walrus";
 //! let encoded = encode(&config, blob, 1)?;
 //! let roots = VerifiedRoots::from_metadata(config, encoded.metadata())?;
-//! // Any n - 2f = 4 primary slivers suffice.
-//! let slivers: Vec<(usize, &[u8])> = [9, 2, 5, 7].iter().map(|&i| (i, encoded.primary_sliver(i))).collect();
+//! // Any n - 2f = 4 primary slivers suffice (recovery slivers come as owned copies).
+//! let slivers: Vec<_> = [9, 2, 5, 7].iter().map(|&i| (i, encoded.primary_sliver(i))).collect();
+//! let slivers: Vec<(usize, &[u8])> = slivers.iter().map(|(i, s)| (*i, &**s)).collect();
 //! let decoded = decode(&roots, SliverKind::Primary, &slivers, 1)?;
 //! assert_eq!(decoded.data, blob);
 //! # Ok::<(), walrus_core::EncodingError>(())

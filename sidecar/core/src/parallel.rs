@@ -30,6 +30,16 @@ pub(crate) fn split_for_threads(total: usize, threads: usize, min_len: usize) ->
     split_range(total, parts)
 }
 
+/// [`split_for_threads`] in whole units of `unit`: every range but the last starts and ends on a
+/// multiple of `unit`.
+pub(crate) fn split_aligned(total: usize, threads: usize, unit: usize) -> Vec<Range<usize>> {
+    let unit = unit.max(1);
+    split_for_threads(total.div_ceil(unit), threads, 1)
+        .into_iter()
+        .map(|units| units.start * unit..(units.end * unit).min(total))
+        .collect()
+}
+
 /// Cuts every `row_bytes` row of `buffer` at the byte offsets of `ranges` (in units of
 /// `unit_bytes`), and gives range `t` its piece of every row: `result[t][row]`.
 pub(crate) fn split_rows<'a>(
@@ -125,6 +135,17 @@ mod tests {
             let covered: Vec<usize> = split_for_threads(total, threads, min_len).into_iter().flatten().collect();
             assert_eq!(covered, (0..total).collect::<Vec<_>>());
         }
+    }
+
+    #[test]
+    fn aligned_items_start_on_units_and_cover_everything() {
+        for (total, threads, unit) in [(0usize, 2usize, 6usize), (667, 1, 6), (667, 2, 6), (667, 2, 1), (5, 4, 2)] {
+            let ranges = split_aligned(total, threads, unit);
+            assert!(ranges.iter().all(|r| r.start % unit == 0 && !r.is_empty()), "{ranges:?}");
+            let covered: Vec<usize> = ranges.into_iter().flatten().collect();
+            assert_eq!(covered, (0..total).collect::<Vec<_>>());
+        }
+        assert_eq!(split_aligned(667, 2, 6).len(), 16);
     }
 
     #[test]

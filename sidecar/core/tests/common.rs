@@ -59,3 +59,14 @@ pub fn pair_of(config: &EncodingConfig, kind: SliverKind, index: usize) -> usize
         SliverKind::Secondary => config.pair_of_secondary(index),
     }
 }
+
+/// Primary slivers `indices` of `encoded` as owned `(index, bytes)`: recovery primary slivers
+/// are gathered from the encoder's blocks, so they cannot be borrowed.
+pub fn primary_slivers(encoded: &EncodedBlob<'_>, indices: impl IntoIterator<Item = usize>) -> Vec<(usize, Vec<u8>)> {
+    indices.into_iter().map(|i| (i, encoded.primary_sliver(i).into_owned())).collect()
+}
+
+/// `(index, bytes)` views of owned slivers, as the decoder takes them.
+pub fn sliver_refs(slivers: &[(usize, Vec<u8>)]) -> Vec<(usize, &[u8])> {
+    slivers.iter().map(|(i, s)| (*i, s.as_slice())).collect()
+}

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{blob, recovery_symbols};
+use common::{blob, primary_slivers, recovery_symbols, sliver_refs};
 use walrus_core::{
     BlobCommitment, BlobMetadata, EncodingConfig, EncodingError, InconsistencyProof, Recovered, SliverKind,
     VerifiedRoots, decode, encode, recover_sliver, sliver::sliver_roots,
@@ -55,7 +55,7 @@ fn inconsistent_writer_is_proven_and_readers_never_return_wrong_bytes() {
                 encoded.layout(),
                 SliverKind::Primary,
                 sender,
-                encoded.primary_sliver(sender),
+                &encoded.primary_sliver(sender),
             )
             .unwrap();
             &expanded
@@ -79,12 +79,9 @@ fn inconsistent_writer_is_proven_and_readers_never_return_wrong_bytes() {
 
     // A reader that uses the forged sliver fails rather than returning other bytes.
     let roots = VerifiedRoots::from_metadata(config, &metadata).unwrap();
-    let slivers: Vec<(usize, &[u8])> = vec![
-        (0, encoded.primary_sliver(0)),
-        (1, encoded.primary_sliver(1)),
-        (2, encoded.primary_sliver(2)),
-        (bad, &forged),
-    ];
+    let good = primary_slivers(&encoded, 0..3);
+    let mut slivers = sliver_refs(&good);
+    slivers.push((bad, &forged));
     assert_eq!(decode(&roots, SliverKind::Primary, &slivers, 1).unwrap_err(), EncodingError::InconsistentEncoding);
 }
 
@@ -113,7 +110,8 @@ fn readers_of_source_slivers_check_the_lowest_rows_beyond_them() {
     let config = EncodingConfig::new(10).unwrap(); // n - 2f = 4 source rows, f = 3
     let data = blob(4_000, 3);
     let encoded = encode(&config, &data, 1).unwrap();
-    let source: Vec<(usize, &[u8])> = (0..4).map(|i| (i, encoded.primary_sliver(i))).collect();
+    let source = primary_slivers(&encoded, 0..4);
+    let source = sliver_refs(&source);
     for (bad, expect_ok) in [(4, false), (6, false), (7, true), (9, true)] {
         let (metadata, _) = forge(&config, &encoded, bad);
         let roots = VerifiedRoots::from_metadata(config, &metadata).unwrap();

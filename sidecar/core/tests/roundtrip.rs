@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{blob, pair_of, recovery_symbols, shuffled};
+use common::{blob, pair_of, primary_slivers, recovery_symbols, shuffled, sliver_refs};
 use proptest::prelude::*;
 use walrus_core::{
     EncodingConfig, EncodingError, Recovered, SliverKind, VerifiedRoots, decode, encode, recover_sliver,
@@ -17,11 +17,8 @@ fn decode_from_random_subsets(n: u16, size: usize, seed: u64) {
     assert_eq!(encoded.metadata().commitment.unencoded_size_bytes, size as u64);
     let roots = VerifiedRoots::from_metadata(config, encoded.metadata()).unwrap();
 
-    let primary: Vec<(usize, &[u8])> = shuffled(config.n(), seed)[..config.secondary_sliver_symbols()]
-        .iter()
-        .map(|&i| (i, encoded.primary_sliver(i)))
-        .collect();
-    let decoded = decode(&roots, SliverKind::Primary, &primary, 2).unwrap();
+    let primary = primary_slivers(&encoded, shuffled(config.n(), seed)[..config.secondary_sliver_symbols()].to_vec());
+    let decoded = decode(&roots, SliverKind::Primary, &sliver_refs(&primary), 2).unwrap();
     assert_eq!(decoded.data, data, "n={n} size={size} from primary slivers");
     assert!(decoded.rejected.is_empty());
 
@@ -52,9 +49,8 @@ fn thread_count_changes_no_byte() {
                 assert!(many.secondary_sliver(i) == one.secondary_sliver(i), "secondary {i}, n={n} threads={threads}");
             }
             // Recovery slivers only, so that the decoder codes every row.
-            let slivers: Vec<(usize, &[u8])> =
-                (config.n() - rows..config.n()).map(|i| (i, one.primary_sliver(i))).collect();
-            let decoded = decode(&roots, SliverKind::Primary, &slivers, threads).unwrap();
+            let slivers = primary_slivers(&one, config.n() - rows..config.n());
+            let decoded = decode(&roots, SliverKind::Primary, &sliver_refs(&slivers), threads).unwrap();
             assert!(decoded.data == data, "decoded, n={n} size={size} threads={threads}");
         }
     }
@@ -106,8 +102,9 @@ proptest! {
         let at = position.index(corrupt.len());
         corrupt[at] ^= 1 << bit;
         // The corrupt sliver plus enough good ones: it is set aside and the blob still decodes.
+        let good = primary_slivers(&encoded, order[1..=config.secondary_sliver_symbols()].to_vec());
         let mut slivers: Vec<(usize, &[u8])> = vec![(bad, &corrupt)];
-        slivers.extend(order[1..=config.secondary_sliver_symbols()].iter().map(|&i| (i, encoded.primary_sliver(i))));
+        slivers.extend(sliver_refs(&good));
         let decoded = decode(&roots, SliverKind::Primary, &slivers, 1).unwrap();
         prop_assert_eq!(decoded.rejected, vec![bad]);
         prop_assert_eq!(&decoded.data, &data);
@@ -193,6 +190,7 @@ fn bad_inputs_give_typed_errors() {
     let encoded = encode(&config, &data, 1).unwrap();
     let roots = VerifiedRoots::from_metadata(config, encoded.metadata()).unwrap();
     let s0 = encoded.primary_sliver(0);
+    let s0: &[u8] = &s0;
     let short = &s0[..s0.len() - 2];
     assert!(matches!(decode(&roots, SliverKind::Primary, &[(0, short)], 1), Err(EncodingError::WrongLength { .. })));
     assert!(matches!(decode(&roots, SliverKind::Primary, &[(10, s0)], 1), Err(EncodingError::IndexOutOfRange { .. })));
@@ -207,7 +205,8 @@ fn bad_inputs_give_typed_errors() {
     assert!(partial.insert(&other.pair_metadata(3)).is_err());
     assert!(partial.insert(&encoded.pair_metadata(3)).is_ok());
     // Too few known roots to check the result against the commitment.
-    let slivers: Vec<(usize, &[u8])> = (0..4).map(|i| (i, encoded.primary_sliver(i))).collect();
+    let slivers = primary_slivers(&encoded, 0..4);
+    let slivers = sliver_refs(&slivers);
     let mut few = VerifiedRoots::new(config, encoded.metadata().commitment);
     for p in 0..4 {
         few.insert(&encoded.pair_metadata(p)).unwrap();

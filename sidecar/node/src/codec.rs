@@ -202,7 +202,7 @@ mod tests {
             for target in [0, n / 2, n - 1] {
                 let symbols = symbols_for(&encoded, SliverKind::Primary, target, &primary_senders);
                 let sliver = decode_from_symbols(encoded.layout(), SliverKind::Primary, target, &symbols).unwrap();
-                assert_eq!(sliver, encoded.primary_sliver(target), "n = {n}, primary {target}");
+                assert_eq!(sliver, *encoded.primary_sliver(target), "n = {n}, primary {target}");
                 let symbols = symbols_for(&encoded, SliverKind::Secondary, target, &secondary_senders);
                 let sliver = decode_from_symbols(encoded.layout(), SliverKind::Secondary, target, &symbols).unwrap();
                 assert_eq!(sliver, *encoded.secondary_sliver(target), "n = {n}, secondary {target}");
@@ -230,7 +230,7 @@ mod tests {
             let (primary, secondary) = encoded.sliver_pair(p);
             let layout = encoded.layout();
             let roots = SliverPairRoots {
-                primary: sliver_roots(layout, SliverKind::Primary, &[primary], 1).unwrap()[0],
+                primary: sliver_roots(layout, SliverKind::Primary, &[&primary], 1).unwrap()[0],
                 secondary: sliver_roots(layout, SliverKind::Secondary, &[&secondary], 1).unwrap()[0],
             };
             tree.add_candidate(p, &roots);

@@ -159,7 +159,9 @@ pub fn upload_body_for(encoded: &EncodedBlob<'_>, pair_indices: impl IntoIterato
             TAG_PAIR_METADATA,
             &bcs::to_bytes(&encoded.pair_metadata(p)).expect("metadata serializes"),
         );
-        push_frame(&mut out, TAG_PRIMARY_SLIVER, encoded.primary_sliver(p));
+        push_frame_with(&mut out, TAG_PRIMARY_SLIVER, layout.primary_sliver_bytes(), |out| {
+            encoded.append_primary_sliver(p, out);
+        });
         let secondary = layout.config().secondary_index_of_pair(p);
         push_frame_with(&mut out, TAG_SECONDARY_SLIVER, layout.secondary_sliver_bytes(), |out| {
             encoded.append_secondary_sliver(secondary, out);
@@ -646,7 +648,7 @@ mod tests {
             assert_eq!(parts[0], UploadPart::Commitment(encoded.metadata().commitment));
             let UploadPart::Pair(pair) = &parts[2] else { panic!("expected a pair") };
             assert_eq!(pair.metadata, encoded.pair_metadata(3));
-            assert_eq!(pair.primary, encoded.primary_sliver(3));
+            assert_eq!(pair.primary, *encoded.primary_sliver(3));
             assert_eq!(pair.secondary, *encoded.secondary_sliver(3));
         }
     }
@@ -656,13 +658,15 @@ mod tests {
         let config = EncodingConfig::new(7).unwrap();
         let data: Vec<u8> = (0..1000u32).map(|i| (i * 5) as u8).collect();
         let encoded = encode(&config, &data, 1).unwrap();
-        // Pair 0 holds a recovery secondary sliver, pair 3 a source one read from the blob.
+        // Pair 0 holds a recovery secondary sliver and a source primary sliver, pair 3 a source
+        // secondary sliver (a column of the blob) and a recovery primary sliver (gathered from the
+        // encoder's blocks).
         let expected = upload_body(
             &encoded.metadata().commitment,
             [0, 3]
                 .map(|p| (encoded.pair_metadata(p), encoded.sliver_pair(p)))
                 .iter()
-                .map(|(m, (primary, secondary))| (m, *primary, &**secondary)),
+                .map(|(m, (primary, secondary))| (m, &**primary, &**secondary)),
         );
         assert_eq!(upload_body_for(&encoded, [3, 0, 3]), expected);
         assert_eq!(upload_body_for(&encoded, [0, 3]), expected);

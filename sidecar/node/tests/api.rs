@@ -53,7 +53,7 @@ async fn good_uploads_are_confirmed_and_reads_verify() {
         for pair in net.shards(node) {
             let p = usize::from(pair);
             let primary = client.sliver(&blob_id, &config, pair, SliverKind::Primary).await.unwrap();
-            assert_eq!(primary.sliver, encoded.primary_sliver(p));
+            assert_eq!(primary.sliver, *encoded.primary_sliver(p));
             let secondary = client.sliver(&blob_id, &config, pair, SliverKind::Secondary).await.unwrap();
             assert_eq!(secondary.sliver, *encoded.secondary_sliver(config.secondary_index_of_pair(p)));
             assert_eq!(secondary.index, config.secondary_index_of_pair(p));
@@ -141,7 +141,7 @@ async fn bad_uploads_are_refused_with_a_clear_error_and_store_nothing() {
     // A pair proof that does not lead to the root.
     let mut bad_pair = pair.clone();
     bad_pair.proof.path[0][0] ^= 1;
-    let body = upload_body(&encoded.metadata().commitment, [(&bad_pair, primary, &*secondary)]);
+    let body = upload_body(&encoded.metadata().commitment, [(&bad_pair, &*primary, &*secondary)]);
     assert_eq!(api_code(client.store_slivers(&blob_id, &deletable, body).await), "invalid_pair_metadata");
 
     // Another blob's body under this blob id (same size, so the frames fit).
@@ -204,7 +204,7 @@ async fn a_restarted_node_keeps_everything_it_confirmed() {
     assert_eq!(status.stored_pairs, vec![0, 1]);
     for pair in [0u16, 1] {
         let sliver = client.sliver(&blob_id, &config, pair, SliverKind::Primary).await.unwrap();
-        assert_eq!(sliver.sliver, encoded.primary_sliver(usize::from(pair)));
+        assert_eq!(sliver.sliver, *encoded.primary_sliver(usize::from(pair)));
     }
     let expected = StorageConfirmation { epoch: 1, blob_id, persistence: BlobPersistence::Permanent }.to_bytes();
     let signed = client.confirmation(&blob_id, &BlobPersistence::Permanent).await.unwrap();

@@ -85,7 +85,7 @@ async fn gained_shards_are_fetched_and_lost_shards_dropped_once_the_change_is_do
         for pair in [2u16, 6] {
             let p = usize::from(pair);
             let primary = client.sliver(blob_id, &config, pair, SliverKind::Primary).await.unwrap();
-            assert_eq!(primary.sliver, e.primary_sliver(p));
+            assert_eq!(primary.sliver, *e.primary_sliver(p));
             assert_eq!(primary.pair, e.pair_metadata(p));
             let secondary = client.sliver(blob_id, &config, pair, SliverKind::Secondary).await.unwrap();
             assert_eq!(secondary.sliver, *e.secondary_sliver(config.secondary_index_of_pair(p)));
@@ -154,7 +154,7 @@ async fn a_gained_shard_whose_holder_is_down_is_recovered_from_symbols() {
 
     let client = net.client(0);
     let primary = client.sliver(&blob_id, &config, 3, SliverKind::Primary).await.unwrap();
-    assert_eq!(primary.sliver, encoded.primary_sliver(3));
+    assert_eq!(primary.sliver, *encoded.primary_sliver(3));
     assert_eq!(primary.pair, encoded.pair_metadata(3), "the rebuilt pair metadata is the committed one");
     let secondary = client.sliver(&blob_id, &config, 3, SliverKind::Secondary).await.unwrap();
     assert_eq!(secondary.sliver, *encoded.secondary_sliver(config.secondary_index_of_pair(3)));
@@ -202,7 +202,7 @@ async fn a_node_restarted_mid_handover_resumes_without_fetching_again() {
     let client = net.client(0);
     for (e, blob_id) in encoded.iter().zip(&ids) {
         let primary = client.sliver(blob_id, &config, 2, SliverKind::Primary).await.unwrap();
-        assert_eq!(primary.sliver, e.primary_sliver(2));
+        assert_eq!(primary.sliver, *e.primary_sliver(2));
         assert_eq!(client.status(blob_id).await.unwrap().stored_pairs, vec![0, 1, 2, 6]);
     }
     // After the restart only shard 2's pairs were fetched: shard 6's were not fetched again.

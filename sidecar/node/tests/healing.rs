@@ -40,7 +40,7 @@ async fn a_wiped_node_rebuilds_every_sliver_it_should_hold() {
     for pair in [2u16, 3] {
         let p = usize::from(pair);
         let primary = client.sliver(&blob_id, &config, pair, SliverKind::Primary).await.unwrap();
-        assert_eq!(primary.sliver, encoded.primary_sliver(p));
+        assert_eq!(primary.sliver, *encoded.primary_sliver(p));
         assert_eq!(primary.pair, encoded.pair_metadata(p), "the rebuilt pair metadata is the committed one");
         let secondary = client.sliver(&blob_id, &config, pair, SliverKind::Secondary).await.unwrap();
         assert_eq!(secondary.sliver, *encoded.secondary_sliver(config.secondary_index_of_pair(p)));
@@ -107,7 +107,7 @@ async fn an_inconsistently_encoded_blob_is_invalidated_with_a_valid_certificate(
         } else {
             encoded.secondary_sliver(config.secondary_index_of_pair(node))
         };
-        let body = upload_body(&commitment, [(&pair, primary, &*secondary)]);
+        let body = upload_body(&commitment, [(&pair, &*primary, &*secondary)]);
         net.client(node).store_slivers(&blob_id, &BlobPersistence::Permanent, body).await.unwrap();
     }
     net.chain.certify_blob(object_id(7)).unwrap();
@@ -134,7 +134,7 @@ async fn an_inconsistently_encoded_blob_is_invalidated_with_a_valid_certificate(
     }
     let body = upload_body(
         &commitment,
-        [(&pair_metadata(&metadata, 0), encoded.primary_sliver(0), &*encoded.secondary_sliver(3))],
+        [(&pair_metadata(&metadata, 0), &*encoded.primary_sliver(0), &*encoded.secondary_sliver(3))],
     );
     let refused = net.client(0).store_slivers(&blob_id, &BlobPersistence::Permanent, body).await.unwrap_err();
     assert_eq!(refused.api_code(), Some("blob_invalid"));
@@ -214,7 +214,7 @@ async fn a_dropped_shard_is_rebuilt_with_the_metadata_the_node_kept() {
     net.wait_for_status(2, &blob_id, "shard 2 rebuilt", |s| s.stored_pairs == vec![2]).await;
     let (primary, secondary) = encoded.sliver_pair(2);
     let client = net.client(2);
-    assert_eq!(client.sliver(&blob_id, &config, 2, SliverKind::Primary).await.unwrap().sliver, primary);
+    assert_eq!(client.sliver(&blob_id, &config, 2, SliverKind::Primary).await.unwrap().sliver, *primary);
     assert_eq!(client.sliver(&blob_id, &config, 2, SliverKind::Secondary).await.unwrap().sliver, *secondary);
     net.shutdown().await;
 }

@@ -194,8 +194,12 @@ fn measure(config: &EncodingConfig, blob: &[u8], threads: usize, runs: usize) ->
     let roots = VerifiedRoots::from_metadata(*config, encoded.metadata())?;
     let rows = config.secondary_sliver_symbols();
     let n = config.n();
-    let source: Vec<(usize, &[u8])> = (0..rows).map(|i| (i, encoded.primary_sliver(i))).collect();
-    let recovery: Vec<(usize, &[u8])> = (n - rows..n).map(|i| (i, encoded.primary_sliver(i))).collect();
+    let slivers: Vec<(usize, std::borrow::Cow<'_, [u8]>)> =
+        (0..rows).chain(n - rows..n).map(|i| (i, encoded.primary_sliver(i))).collect();
+    let refs = |range: std::ops::Range<usize>| -> Vec<(usize, &[u8])> {
+        slivers.iter().filter(|(i, _)| range.contains(i)).map(|(i, s)| (*i, &**s)).collect()
+    };
+    let (source, recovery) = (refs(0..rows), refs(n - rows..n));
     let time_decode = |slivers: &[(usize, &[u8])]| -> Result<Duration> {
         let mut times = Vec::new();
         for _ in 0..runs {
