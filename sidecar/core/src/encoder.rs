@@ -237,10 +237,10 @@ pub fn encode<'a>(config: &EncodingConfig, blob: &'a [u8], threads: usize) -> Re
         parallel::run(work, threads, init, |(coder, by_row), (range, (out_blocks, leaves))| {
             let base = range.start;
             for (c0, c1) in code::stripes(range.clone(), s) {
-                debug_assert!(c0 % blocks.width == 0 && c1 - c0 == blocks.width_at(c0), "a stripe is a block");
-                let block_bytes = (n - rows) * (c1 - c0) * s;
-                let out_block = &mut out_blocks[blocks.start(c0) - blocks.start(base)..][..block_bytes];
                 let count = c1 - c0;
+                debug_assert!(c0 % blocks.width == 0 && count == blocks.width_at(c0), "a stripe is a block");
+                let out_block =
+                    &mut out_blocks[blocks.start(c0) - blocks.start(base)..blocks.start(c1) - blocks.start(base)];
                 let table = &mut leaves[(c0 - base) * n..(c1 - base) * n];
                 // Narrow stripes (large symbols) are hashed row by row, a run of `count`
                 // adjacent symbols at a time: column by column, each batch of 16 would gather
@@ -385,8 +385,9 @@ fn split_columns<'t>(table: &'t mut [Digest], n: usize, ranges: &[std::ops::Rang
 /// stripe width), each block holding its columns' symbols of every recovery row, row after row:
 /// symbol `(r, c)` is at `start(c0) + (r * w + c - c0) * s`, for the block starting at column
 /// `c0` and `w` wide. Each stripe's output is then one contiguous run. Written in place as whole
-/// rows, every stripe wrote a few KB into each of ~2n/3 rows far apart, which cost 10-20% of
-/// encoding (`docs/benchmarks.md`); a recovery sliver is gathered from its blocks when asked for.
+/// rows, every stripe wrote a few KB into each of ~2n/3 rows far apart; the blocks made encoding
+/// 3-5% faster (`docs/benchmarks.md`, session 7). A recovery sliver is gathered from its blocks
+/// when asked for.
 #[derive(Clone, Copy, Debug)]
 struct RowBlocks {
     /// Columns per block (the last block may be narrower).
