@@ -299,8 +299,24 @@ mod x86 {
             truncated_size: usize,
             skew_delta: usize,
         ) {
-            let mut dist4 = size;
-            let mut dist = size >> 2;
+            self.fft_passes(data, pos, size, truncated_size, skew_delta);
+        }
+
+        /// The FFT's passes over groups of `group` positions and smaller: two layers at a time
+        /// (half-widths `group / 4` and `group / 2`), then one more when an odd number of layers
+        /// is left. The whole FFT of `size` is `fft_passes(size)`.
+        #[inline]
+        #[target_feature(enable = "avx512f,avx512bw,gfni")]
+        fn fft_passes(
+            &self,
+            data: &mut ShardsRefMut,
+            pos: usize,
+            group: usize,
+            truncated_size: usize,
+            skew_delta: usize,
+        ) {
+            let mut dist4 = group;
+            let mut dist = group >> 2;
             while dist != 0 {
                 self.two_layer_pass::<false>(data, pos, dist, truncated_size, skew_delta);
                 dist4 = dist;
@@ -366,24 +382,9 @@ mod x86 {
             let (o2, o3) = rest.split_at_mut(d);
             let inputs = [&input[..d], &input[d..2 * d], &input[2 * d..3 * d], &input[3 * d..]];
             two_layers_from(inputs, [o0, o1, o2, o3], m01, m02, m23);
-            // The remaining passes, in place, as `fft_avx512` continues after its first.
+            // The remaining passes, in place, over groups of a quarter of the first one's.
             let mut shards = ShardsRefMut::new(dst + size, len64, work);
-            let mut dist4 = dist;
-            let mut dist = dist >> 2;
-            while dist != 0 {
-                self.two_layer_pass::<false>(&mut shards, dst, dist, truncated_size, skew_delta);
-                dist4 = dist;
-                dist >>= 2;
-            }
-            if dist4 == 2 {
-                let mut r = 0;
-                while r < truncated_size {
-                    let m = self.butterfly_multiplier(self.skew[r + skew_delta]);
-                    let (x, y) = shards.dist2_mut(dst + r, 1);
-                    layer::<false>(x, y, m);
-                    r += 2;
-                }
-            }
+            self.fft_passes(&mut shards, dst, dist, truncated_size, skew_delta);
         }
 
         /// The inverse of [`Self::fft_avx512`], as reed-solomon-simd computes it.
