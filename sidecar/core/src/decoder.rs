@@ -236,13 +236,7 @@ fn decode_rows_from_secondary(layout: &BlobLayout, chosen: &[(usize, &[u8])], th
     let positions: Vec<usize> = chosen.iter().map(|(i, _)| *i).collect();
     let ranges = parallel::split_for_threads(rows, threads, code::stripe_width(s));
     // Each item owns whole rows here, so split the buffer into row blocks.
-    let mut blocks = Vec::new();
-    let mut rest = &mut out[..];
-    for range in &ranges {
-        let (block, after) = rest.split_at_mut(range.len() * row_bytes);
-        blocks.push(block);
-        rest = after;
-    }
+    let blocks = parallel::split_contiguous(&mut out, row_bytes, &ranges);
     let work: Vec<_> = ranges.into_iter().zip(blocks).collect();
     parallel::run(work, threads, Coder::default, |coder, (range, block): (std::ops::Range<usize>, &mut [u8])| {
         for (index, sliver) in chosen.iter().filter(|(i, _)| *i < cols) {

@@ -224,15 +224,9 @@ pub fn encode<'a>(config: &EncodingConfig, blob: &'a [u8], threads: usize) -> Re
         let blocks = RowBlocks::new(&layout);
         // Items of whole column blocks, each owning its blocks' contiguous part of the rows.
         let ranges = parallel::split_aligned(cols, threads, blocks.width);
-        let mut block_pieces = Vec::with_capacity(ranges.len());
-        let mut rest = &mut recovery_rows[..];
-        for range in &ranges {
-            let (piece, after) = rest.split_at_mut(blocks.start(range.end) - blocks.start(range.start));
-            block_pieces.push(piece);
-            rest = after;
-        }
-        let mut leaf_pieces = split_columns(left_leaves, n, &ranges);
-        let work: Vec<_> = ranges.iter().cloned().zip(block_pieces.into_iter().zip(leaf_pieces.drain(..))).collect();
+        let block_pieces = parallel::split_contiguous(&mut recovery_rows, blocks.column_bytes(), &ranges);
+        let leaf_pieces = parallel::split_contiguous(left_leaves, n, &ranges);
+        let work: Vec<_> = ranges.iter().cloned().zip(block_pieces.into_iter().zip(leaf_pieces)).collect();
         let init = || (Coder::default(), Vec::<Digest>::new());
         parallel::run(work, threads, init, |(coder, by_row), (range, (out_blocks, leaves))| {
             let base = range.start;
@@ -309,7 +303,7 @@ pub fn encode<'a>(config: &EncodingConfig, blob: &'a [u8], threads: usize) -> Re
     // 3. The non-source secondary slivers: hash them, and expand them to hash the last block.
     {
         let ranges = parallel::split_for_threads(n - cols, threads, code::stripe_width(s));
-        let leaf_pieces = split_columns(right_leaves, n, &ranges);
+        let leaf_pieces = parallel::split_contiguous(right_leaves, n, &ranges);
         let recovery_columns = &recovery_columns;
         let column = |j: usize| &recovery_columns[(j - cols) * column_bytes..(j - cols + 1) * column_bytes];
         let work: Vec<_> = ranges.iter().cloned().zip(leaf_pieces).collect();
@@ -366,21 +360,6 @@ pub fn encode<'a>(config: &EncodingConfig, blob: &'a [u8], threads: usize) -> Re
     })
 }
 
-/// Gives each range of columns its contiguous part of a column-major `n`-row table.
-fn split_columns<'t>(table: &'t mut [Digest], n: usize, ranges: &[std::ops::Range<usize>]) -> Vec<&'t mut [Digest]> {
-    let mut rest = table;
-    let mut out = Vec::with_capacity(ranges.len());
-    let mut consumed = 0;
-    for range in ranges {
-        let (_, tail) = rest.split_at_mut((range.start - consumed) * n);
-        let (piece, after) = tail.split_at_mut(range.len() * n);
-        out.push(piece);
-        rest = after;
-        consumed = range.end;
-    }
-    out
-}
-
 /// Where the encoder puts the recovery primary slivers: in blocks of `width` columns (the coding
 /// stripe width), each block holding its columns' symbols of every recovery row, row after row:
 /// symbol `(r, c)` is at `start(c0) + (r * w + c - c0) * s`, for the block starting at column
@@ -410,9 +389,14 @@ impl RowBlocks {
         }
     }
 
+    /// Bytes of one column's recovery symbols: the blocks hold this much per column.
+    fn column_bytes(&self) -> usize {
+        self.rows * self.symbol_size
+    }
+
     /// The byte offset of the block that starts at column `c0` (or of the end, for `columns`).
     fn start(&self, c0: usize) -> usize {
-        c0 * self.rows * self.symbol_size
+        c0 * self.column_bytes()
     }
 
     /// The width of the block that starts at column `c0`.
@@ -452,8 +436,8 @@ fn sliver_roots(leaves: &[Digest], n: usize, threads: usize) -> (Vec<Digest>, Ve
     let mut row_roots = vec![merkle::EMPTY_DIGEST; n];
     let mut column_roots = vec![merkle::EMPTY_DIGEST; n];
     {
-        let row_pieces = split_columns(&mut row_roots, 1, &ranges);
-        let column_pieces = split_columns(&mut column_roots, 1, &ranges);
+        let row_pieces = parallel::split_contiguous(&mut row_roots, 1, &ranges);
+        let column_pieces = parallel::split_contiguous(&mut column_roots, 1, &ranges);
         let work: Vec<_> = ranges.iter().cloned().zip(row_pieces.into_iter().zip(column_pieces)).collect();
         let init = || (Vec::with_capacity(n.next_power_of_two()), vec![merkle::EMPTY_DIGEST; ROW_BLOCK * n]);
         parallel::run(work, threads, init, |(scratch, gathered), (range, (rows_out, columns_out))| {

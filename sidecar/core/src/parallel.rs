@@ -10,7 +10,7 @@ use std::{
 /// Work items per thread when splitting for [`run`]. Several, so that a thread that finishes
 /// early takes over items another thread would have done: with one item per thread, two threads
 /// waited for the slower one, and the two cores of a shared VM often run at different speeds.
-pub(crate) const ITEMS_PER_THREAD: usize = 8;
+const ITEMS_PER_THREAD: usize = 8;
 
 /// Splits `0..total` into at most `parts` contiguous, non-empty, balanced ranges.
 pub(crate) fn split_range(total: usize, parts: usize) -> Vec<Range<usize>> {
@@ -38,6 +38,22 @@ pub(crate) fn split_aligned(total: usize, threads: usize, unit: usize) -> Vec<Ra
         .into_iter()
         .map(|units| units.start * unit..(units.end * unit).min(total))
         .collect()
+}
+
+/// Gives each range its part of `buffer`, which holds `unit` elements per position: range
+/// `a..b` gets elements `a * unit..b * unit`. The ranges ascend without overlapping.
+pub(crate) fn split_contiguous<'a, T>(buffer: &'a mut [T], unit: usize, ranges: &[Range<usize>]) -> Vec<&'a mut [T]> {
+    let mut rest = buffer;
+    let mut out = Vec::with_capacity(ranges.len());
+    let mut consumed = 0;
+    for range in ranges {
+        let (_, tail) = rest.split_at_mut((range.start - consumed) * unit);
+        let (piece, after) = tail.split_at_mut(range.len() * unit);
+        out.push(piece);
+        rest = after;
+        consumed = range.end;
+    }
+    out
 }
 
 /// Cuts every `row_bytes` row of `buffer` at the byte offsets of `ranges` (in units of
@@ -164,6 +180,13 @@ mod tests {
             assert_eq!(done, (0..50).collect::<Vec<_>>(), "{threads} threads");
             assert_eq!(states.into_inner(), threads, "one state per thread");
         }
+    }
+
+    #[test]
+    fn contiguous_pieces_follow_the_ranges() {
+        let mut buf: Vec<u8> = (0..12).collect();
+        let pieces = split_contiguous(&mut buf, 2, &[0..1, 1..4, 5..6]);
+        assert_eq!(pieces, vec![&mut [0u8, 1][..], &mut [2, 3, 4, 5, 6, 7][..], &mut [10, 11][..]]);
     }
 
     #[test]

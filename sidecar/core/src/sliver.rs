@@ -89,13 +89,7 @@ pub fn sliver_roots(
     let originals = code.originals();
     let mut roots = vec![merkle::EMPTY_DIGEST; slivers.len()];
     let ranges = parallel::split_for_threads(slivers.len(), threads, code::stripe_width(s));
-    let mut pieces = Vec::new();
-    let mut rest = &mut roots[..];
-    for range in &ranges {
-        let (piece, after) = rest.split_at_mut(range.len());
-        pieces.push(piece);
-        rest = after;
-    }
+    let pieces = parallel::split_contiguous(&mut roots, 1, &ranges);
     let work: Vec<_> = ranges.into_iter().zip(pieces).collect();
     let recovery = n - originals;
     let init = || (Coder::default(), Vec::new(), Vec::new(), Vec::new());
