@@ -30,6 +30,13 @@ pub(crate) fn stripe_width(symbol_size: usize) -> usize {
     (STRIPE_TARGET_BYTES / symbol_size).max(1)
 }
 
+/// The widest stripe counted as narrow: its symbols (64 bytes or more at the stripe target) are
+/// hashed apart from the coding, originals first, so that the coder finds them in cache
+/// (`encoder.rs`, steps 1 and 3, and `sliver::Expansion`). Wider stripes of small symbols hash
+/// all of a stripe in one call, since the hasher's 16-symbol batches leave a partial batch per
+/// call.
+pub(crate) const NARROW_STRIPE_MAX_CODEWORDS: usize = 32;
+
 /// The byte ranges of a symbol that are coded in separate calls: the whole symbol when it is at
 /// most [`STRIPE_TARGET_BYTES`], else pieces of that many bytes and a last piece with the rest.
 ///
@@ -310,7 +317,7 @@ fn decode_in_place<'a>(
     // Unreceived positions are zero; received ones are packed, then scaled by the locator.
     for (w, shard) in work.chunks_exact_mut(len64).enumerate() {
         if !erasures.received[w] {
-            shard.fill([0; 64]);
+            shard.as_flattened_mut().fill(0);
         }
     }
     for &p in positions {
@@ -365,7 +372,7 @@ fn encode_in_place<'a>(
     if work.len() < work_count * len64 {
         work.resize(work_count * len64, [0; 64]);
     }
-    work[k * len64..zero_end * len64].fill([0; 64]);
+    work[k * len64..zero_end * len64].as_flattened_mut().fill(0);
     for i in 0..k {
         let shard = work[i * len64..(i + 1) * len64].as_flattened_mut();
         for q in 0..lanes.count() {

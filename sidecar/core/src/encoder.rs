@@ -25,7 +25,7 @@ use crate::{
     merkle::{self, Digest, MerkleTree},
     metadata::{BlobCommitment, BlobMetadata, SliverPairMetadata, SliverPairRoots},
     parallel,
-    sliver::SliverKind,
+    sliver::{Expansion, SliverKind},
 };
 
 pub use crate::code::STRIPE_TARGET_BYTES;
@@ -242,7 +242,7 @@ pub fn encode<'a>(config: &EncodingConfig, blob: &'a [u8], threads: usize) -> Re
                 // them into cache for the coder's packing. Wide stripes (small symbols) are
                 // hashed column by column, into the table directly: scattering row-ordered
                 // leaves into hundreds of columns cost more than it saved.
-                let row_major = count <= ROW_MAJOR_MAX_COLUMNS;
+                let row_major = count <= code::NARROW_STRIPE_MAX_CODEWORDS;
                 if row_major {
                     by_row.resize(rows * count, merkle::EMPTY_DIGEST);
                     merkle::leaf_digests(|k| &source.row(k / count)[(c0 + k % count) * s..][..s], by_row);
@@ -307,27 +307,12 @@ pub fn encode<'a>(config: &EncodingConfig, blob: &'a [u8], threads: usize) -> Re
         let recovery_columns = &recovery_columns;
         let column = |j: usize| &recovery_columns[(j - cols) * column_bytes..(j - cols + 1) * column_bytes];
         let work: Vec<_> = ranges.iter().cloned().zip(leaf_pieces).collect();
-        let init = || (Coder::default(), Vec::new());
-        parallel::run(work, threads, init, |(coder, recovered), (range, leaves)| {
+        parallel::run(work, threads, Expansion::default, |expansion, (range, leaves)| {
             let (start, end) = (cols + range.start, cols + range.end);
-            let recovery = n - rows;
             for (j0, j1) in code::stripes(start..end, s) {
                 let count = j1 - j0;
-                // Recovery symbols are only hashed: gather them codeword-major, then hash the
-                // stripe's expanded columns in one call, as in step 1.
-                recovered.resize(count * recovery * s, 0);
-                coder.encode_into(&column_code, s, count, |k, q| &column(j0 + q)[k * s..(k + 1) * s], recovered);
-                let recovered = &*recovered;
-                merkle::leaf_digests(
-                    |k| {
-                        let (q, i) = (k / n, k % n);
-                        match i.checked_sub(rows) {
-                            None => &column(j0 + q)[i * s..(i + 1) * s],
-                            Some(r) => &recovered[(q * recovery + r) * s..][..s],
-                        }
-                    },
-                    &mut leaves[(j0 - start) * n..(j1 - start) * n],
-                );
+                let table = &mut leaves[(j0 - start) * n..(j1 - start) * n];
+                expansion.leaves(&column_code, s, count, |k, q| &column(j0 + q)[k * s..(k + 1) * s], table);
             }
         });
     }
@@ -414,9 +399,6 @@ impl RowBlocks {
         }
     }
 }
-
-/// The widest stripe whose symbols are hashed row by row (see step 1 of [`encode`]).
-const ROW_MAJOR_MAX_COLUMNS: usize = 32;
 
 /// Writes leaves listed row by row (`count` per row, the first row being `first_row`) into
 /// their places in a column-major table of `count` columns of `n` rows.

@@ -86,35 +86,17 @@ pub fn sliver_roots(
     let n = layout.config().n();
     let s = layout.symbol_size();
     let code = kind.expansion_code(layout);
-    let originals = code.originals();
     let mut roots = vec![merkle::EMPTY_DIGEST; slivers.len()];
     let ranges = parallel::split_for_threads(slivers.len(), threads, code::stripe_width(s));
     let pieces = parallel::split_contiguous(&mut roots, 1, &ranges);
     let work: Vec<_> = ranges.into_iter().zip(pieces).collect();
-    let recovery = n - originals;
-    let init = || (Coder::default(), Vec::new(), Vec::new(), Vec::new());
-    let work_item = |(coder, scratch, leaves, recovered): &mut (Coder, Vec<Digest>, Vec<Digest>, Vec<u8>),
+    let init = || (Expansion::default(), Vec::new(), Vec::new());
+    let work_item = |(expansion, scratch, leaves): &mut (Expansion, Vec<Digest>, Vec<Digest>),
                      (range, out): (std::ops::Range<usize>, &mut [Digest])| {
         for (q0, q1) in code::stripes(range.clone(), s) {
             let count = q1 - q0;
-            leaves.clear();
             leaves.resize(count * n, merkle::EMPTY_DIGEST);
-            // Recovery symbols are only hashed: gather them sliver-major, then hash the stripe's
-            // expanded slivers in one call (the hasher works 16 equal-length symbols at a time,
-            // so only the last batch is partial).
-            recovered.resize(count * recovery * s, 0);
-            coder.encode_into(&code, s, count, |k, q| &slivers[q0 + q][k * s..(k + 1) * s], recovered);
-            let recovered = &*recovered;
-            merkle::leaf_digests(
-                |k| {
-                    let (q, i) = (k / n, k % n);
-                    match i.checked_sub(originals) {
-                        None => &slivers[q0 + q][i * s..(i + 1) * s],
-                        Some(r) => &recovered[(q * recovery + r) * s..][..s],
-                    }
-                },
-                leaves,
-            );
+            expansion.leaves(&code, s, count, |k, q| &slivers[q0 + q][k * s..(k + 1) * s], leaves);
             for q in q0..q1 {
                 out[q - range.start] = merkle::root_with_scratch(&leaves[(q - q0) * n..(q - q0 + 1) * n], scratch);
             }
@@ -122,6 +104,68 @@ pub fn sliver_roots(
     };
     parallel::run(work, threads, init, work_item);
     Ok(roots)
+}
+
+/// Reusable state for expanding codewords and hashing every symbol of each: the slivers a
+/// reader checks, and the encoder's last block (`encoder.rs`, step 3).
+#[derive(Default)]
+pub(crate) struct Expansion {
+    coder: Coder,
+    /// Recovery symbols, codeword-major; they are only hashed.
+    recovered: Vec<u8>,
+    /// Leaves of one part (originals or recovery) of every codeword, codeword-major.
+    part: Vec<Digest>,
+}
+
+impl Expansion {
+    /// Expands `count` codewords of `code` (`original(k, q)` is original symbol `k` of codeword
+    /// `q`, `symbol_size` bytes) and writes the leaf digest of every symbol of each expanded
+    /// codeword into `table`: symbol `i` of codeword `q` at `table[q * n + i]`.
+    pub(crate) fn leaves<'a>(
+        &mut self,
+        code: &Code,
+        symbol_size: usize,
+        count: usize,
+        original: impl Fn(usize, usize) -> &'a [u8],
+        table: &mut [Digest],
+    ) {
+        let (k, r, s) = (code.originals(), code.recovery(), symbol_size);
+        let n = k + r;
+        assert_eq!(table.len(), count * n, "a leaf for every symbol of every codeword");
+        // Narrow stripes (large symbols) hash the originals before coding, which brings them
+        // into cache for the coder's packing (1-3% faster at 64 and 256 MiB, n = 1000). Wide
+        // ones hash everything in one call after coding: the hasher works 16 equal-length
+        // symbols at a time, and each extra call leaves a partial batch.
+        let narrow = count <= code::NARROW_STRIPE_MAX_CODEWORDS;
+        if narrow {
+            self.part.resize(count * k, merkle::EMPTY_DIGEST);
+            merkle::leaf_digests(|i| original(i % k, i / k), &mut self.part);
+            for (q, part) in self.part.chunks_exact(k).enumerate() {
+                table[q * n..q * n + k].copy_from_slice(part);
+            }
+        }
+        self.recovered.resize(count * r * s, 0);
+        self.coder.encode_into(code, s, count, &original, &mut self.recovered);
+        let recovered = &self.recovered;
+        if narrow {
+            self.part.resize(count * r, merkle::EMPTY_DIGEST);
+            merkle::leaf_digests(|i| &recovered[i * s..][..s], &mut self.part);
+            for (q, part) in self.part.chunks_exact(r).enumerate() {
+                table[q * n + k..(q + 1) * n].copy_from_slice(part);
+            }
+        } else {
+            merkle::leaf_digests(
+                |i| {
+                    let (q, i) = (i / n, i % n);
+                    match i.checked_sub(k) {
+                        None => original(i, q),
+                        Some(j) => &recovered[(q * r + j) * s..][..s],
+                    }
+                },
+                table,
+            );
+        }
+    }
 }
 
 /// Checks one sliver against its committed root.
