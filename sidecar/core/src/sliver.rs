@@ -248,3 +248,40 @@ impl ExpandedSliver {
         self.tree.proof(position)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::EncodingConfig;
+
+    /// `Expansion::leaves` against the plain way: each codeword coded alone, each symbol hashed
+    /// alone. Both sides of the narrow-stripe limit, and symbols with and without partial chunks.
+    #[test]
+    fn expansion_leaves_equal_coding_and_hashing_one_codeword_at_a_time() {
+        let config = EncodingConfig::new(10).unwrap();
+        let mut expansion = Expansion::default();
+        for code in [Code::row(&config), Code::column(&config)] {
+            let (k, r) = (code.originals(), code.recovery());
+            let n = k + r;
+            for (s, count) in [(2, 33), (6, 40), (6, 3), (64, 32), (284, 7), (1206, 1), (1206, 2)] {
+                let data: Vec<u8> = (0..count * k * s).map(|i| (i * 131 % 251) as u8 ^ (s as u8)).collect();
+                let original = |i: usize, q: usize| &data[(q * k + i) * s..][..s];
+                let mut table = vec![merkle::EMPTY_DIGEST; count * n];
+                expansion.leaves(&code, s, count, original, &mut table);
+                for q in 0..count {
+                    let mut recovery = vec![0u8; r * s];
+                    Coder::default().encode_into(&code, s, 1, |i, _| original(i, q), &mut recovery);
+                    let symbols = (0..k).map(|i| original(i, q)).chain(recovery.chunks_exact(s));
+                    for (i, symbol) in symbols.enumerate() {
+                        assert_eq!(
+                            table[q * n + i],
+                            merkle::leaf_digest(symbol),
+                            "{:?} code, symbol size {s}, {count} codewords: leaf {i} of codeword {q}",
+                            code.axis()
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
