@@ -151,12 +151,59 @@ impl Coder {
         let engine = engine.get_or_insert_with(CodingEngine::new);
         for piece in pieces(symbol_size) {
             let lanes = Lanes::new(piece.len(), count);
-            encode_in_place(engine, code, lanes, work, |k, q| &original(k, q)[piece.clone()]);
+            encode_in_place(engine, code, lanes, work, |k, shard| {
+                for q in 0..count {
+                    lanes.pack(q, &original(k, q)[piece.clone()], shard);
+                }
+            });
             let len64 = lanes.shard_bytes() / 64;
             for r in 0..code.recovery() {
                 let shard = work[r * len64..(r + 1) * len64].as_flattened();
                 for q in 0..count {
                     on_recovery(r, q, Piece { lanes, index: q, shard, range: piece.clone() });
+                }
+            }
+        }
+    }
+
+    /// Like [`Self::encode`], but writes recovery symbol `r` of every codeword into `recovery[r]`
+    /// (`count * symbol_size` bytes, codeword 0 first). When given, `original_run(k)` is original
+    /// symbol `k` of every codeword, laid out the same way. Symbols smaller than a 64-byte chunk
+    /// then move a chunk at a time ([`Lanes::pack_run`], [`Lanes::unpack_run`]).
+    pub(crate) fn encode_runs<'a>(
+        &mut self,
+        code: &Code,
+        symbol_size: usize,
+        count: usize,
+        original: impl Fn(usize, usize) -> &'a [u8],
+        original_run: Option<&dyn Fn(usize) -> &'a [u8]>,
+        recovery: &mut [&mut [u8]],
+    ) {
+        assert_eq!(recovery.len(), code.recovery(), "a run for every recovery symbol");
+        assert!(recovery.iter().all(|run| run.len() == count * symbol_size), "runs of `count` symbols");
+        let Self { engine, work, .. } = self;
+        let engine = engine.get_or_insert_with(CodingEngine::new);
+        for piece in pieces(symbol_size) {
+            let lanes = Lanes::new(piece.len(), count);
+            // Pieces of large symbols are not runs: they move symbol by symbol.
+            let whole_symbols = piece.len() == symbol_size;
+            encode_in_place(engine, code, lanes, work, |k, shard| match original_run {
+                Some(run) if whole_symbols => lanes.pack_run(run(k), shard),
+                _ => {
+                    for q in 0..count {
+                        lanes.pack(q, &original(k, q)[piece.clone()], shard);
+                    }
+                }
+            });
+            let len64 = lanes.shard_bytes() / 64;
+            for (r, run) in recovery.iter_mut().enumerate() {
+                let shard = work[r * len64..(r + 1) * len64].as_flattened();
+                if whole_symbols {
+                    lanes.unpack_run(shard, run);
+                } else {
+                    for q in 0..count {
+                        lanes.unpack(q, shard, &mut run[q * symbol_size + piece.start..][..piece.len()]);
+                    }
                 }
             }
         }
@@ -339,15 +386,16 @@ fn decode_in_place<'a>(
     }
 }
 
-/// Encodes the codewords packed by `lanes` with the engine, in `work`: recovery shard `r` ends
-/// at shard `r` of `work`. The steps are those of reed-solomon-simd's rate encoders (3.1,
+/// Encodes the codewords packed by `lanes` with the engine, in `work`: `pack_original(i, shard)`
+/// packs original `i` of every codeword into its shard, and recovery shard `r` ends at shard `r`
+/// of `work`. The steps are those of reed-solomon-simd's rate encoders (3.1,
 /// `rate_low.rs` and `rate_high.rs`), so the bytes are the same; tests compare the two.
-fn encode_in_place<'a>(
+fn encode_in_place(
     engine: &CodingEngine,
     code: &Code,
     lanes: Lanes,
     work: &mut Vec<[u8; 64]>,
-    original: impl Fn(usize, usize) -> &'a [u8],
+    pack_original: impl Fn(usize, &mut [u8]),
 ) {
     let len64 = lanes.shard_bytes() / 64;
     let (k, r) = (code.originals, code.recovery());
@@ -374,10 +422,7 @@ fn encode_in_place<'a>(
     }
     work[k * len64..zero_end * len64].as_flattened_mut().fill(0);
     for i in 0..k {
-        let shard = work[i * len64..(i + 1) * len64].as_flattened_mut();
-        for q in 0..lanes.count() {
-            lanes.pack(q, original(i, q), shard);
-        }
+        pack_original(i, work[i * len64..(i + 1) * len64].as_flattened_mut());
     }
     match code.axis {
         Axis::Column => {

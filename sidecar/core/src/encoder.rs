@@ -248,12 +248,14 @@ pub fn encode<'a>(config: &EncodingConfig, blob: &'a [u8], threads: usize) -> Re
                     merkle::leaf_digests(|k| &source.row(k / count)[(c0 + k % count) * s..][..s], by_row);
                     scatter_leaves(by_row, count, 0, n, table);
                 }
-                coder.encode(
+                let mut recovery: Vec<&mut [u8]> = out_block.chunks_exact_mut(count * s).collect();
+                coder.encode_runs(
                     &column_code,
                     s,
                     count,
                     |k, q| &source.row(k)[(c0 + q) * s..(c0 + q + 1) * s],
-                    |r, q, piece| piece.write_to(&mut out_block[(r * count + q) * s..][..s]),
+                    Some(&|k| &source.row(k)[c0 * s..c1 * s]),
+                    &mut recovery,
                 );
                 let out_block = &*out_block;
                 let recovery_symbol = |r: usize, c: usize| &out_block[(r * count + c - c0) * s..][..s];
@@ -289,12 +291,16 @@ pub fn encode<'a>(config: &EncodingConfig, blob: &'a [u8], threads: usize) -> Re
         parallel::run(work, threads, Coder::default, |coder, (range, mut out_columns)| {
             let base = range.start;
             for (r0, r1) in code::stripes(range.clone(), s) {
-                coder.encode(
+                // Each recovery column holds this stripe's rows one after another.
+                let mut recovery: Vec<&mut [u8]> =
+                    out_columns.iter_mut().map(|column| &mut column[(r0 - base) * s..(r1 - base) * s]).collect();
+                coder.encode_runs(
                     &row_code,
                     s,
                     r1 - r0,
                     |k, q| &source.row(r0 + q)[k * s..(k + 1) * s],
-                    |r, q, piece| piece.write_to(&mut out_columns[r][(r0 + q - base) * s..][..s]),
+                    None,
+                    &mut recovery,
                 );
             }
         });

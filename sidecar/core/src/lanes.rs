@@ -95,6 +95,37 @@ impl Lanes {
     }
 }
 
+impl Lanes {
+    /// Copies symbols `0..count`, given one after another in `symbols`, into `shard`: the same
+    /// bytes as [`Lanes::pack`] for each, except that unused lanes of the last tail chunk may
+    /// change (no symbol owns them, and lanes are coded independently).
+    pub(crate) fn pack_run(&self, symbols: &[u8], shard: &mut [u8]) {
+        assert_eq!(symbols.len(), self.count * self.symbol_size, "a run holds every symbol of the shard");
+        assert_eq!(shard.len(), self.shard_bytes(), "a whole packed shard");
+        #[cfg(target_arch = "x86_64")]
+        if self.whole_bytes() == 0 && x86::available() {
+            return x86::pack_run(self, symbols, shard);
+        }
+        for (q, symbol) in symbols.chunks_exact(self.symbol_size).enumerate() {
+            self.pack(q, symbol, shard);
+        }
+    }
+
+    /// Copies symbols `0..count` out of `shard` into `symbols`, one after another: the inverse
+    /// of [`Lanes::pack_run`]. Nothing outside `symbols` is written.
+    pub(crate) fn unpack_run(&self, shard: &[u8], symbols: &mut [u8]) {
+        assert_eq!(symbols.len(), self.count * self.symbol_size, "a run holds every symbol of the shard");
+        assert_eq!(shard.len(), self.shard_bytes(), "a whole packed shard");
+        #[cfg(target_arch = "x86_64")]
+        if self.whole_bytes() == 0 && x86::available() {
+            return x86::unpack_run(self, shard, symbols);
+        }
+        for (q, symbol) in symbols.chunks_exact_mut(self.symbol_size).enumerate() {
+            self.unpack(q, shard, symbol);
+        }
+    }
+}
+
 /// Copies at most 32 bytes with two fixed-size, possibly overlapping copies: tails are a few
 /// dozen bytes each and there are millions of them, where a `memcpy` call per run cost more
 /// than the copy.
@@ -129,6 +160,143 @@ fn for_each_lane_run(first: usize, count: usize, mut f: impl FnMut(usize, usize,
         let len = (32 - lane % 32).min(count - done);
         f(lane, done, len);
         done += len;
+    }
+}
+
+/// Runs of symbols smaller than a chunk (`2m` bytes, `m < 32` lanes each), moved a tail chunk
+/// at a time with AVX-512 VBMI byte permutes. Symbol by symbol, such a chunk took ten or more
+/// calls of a few short copies each; this was most of the copying for small blobs (`docs/
+/// benchmarks.md`, session 8).
+///
+/// Tail chunk `c` holds lanes `32c .. 32c + 32` of the run. Its first lane is lane `j0 = 32c % m`
+/// of symbol `q0 = 32c / m`, and all its bytes lie in the 128-byte window of the run starting at
+/// byte `q0 * 2m + j0`: lane `j0 + l` (`l < 32`) of that symbol counts sits at most
+/// `l + j0 + 2m <= 2m + 61 < 128` bytes in. A chunk is one two-register permute of the window
+/// (packing) or two one-register permutes and two masked stores (unpacking); which bytes go where
+/// depends only on `m` and `j0`, so the permutes are tabulated once per `m`.
+#[cfg(target_arch = "x86_64")]
+#[allow(unsafe_code)]
+mod x86 {
+    use std::{arch::x86_64::*, sync::OnceLock};
+
+    use super::Lanes;
+
+    /// True when the CPU has AVX-512 F, BW and VBMI (`std` caches the detection).
+    #[inline]
+    pub(super) fn available() -> bool {
+        std::is_x86_feature_detected!("avx512f")
+            && std::is_x86_feature_detected!("avx512bw")
+            && std::is_x86_feature_detected!("avx512vbmi")
+    }
+
+    /// The byte moves between one tail chunk and its 128-byte window, for one `(m, j0)`.
+    struct Pattern {
+        /// Packing: chunk byte `b` is window byte `gather[b]`.
+        gather: [u8; 64],
+        /// Unpacking: window byte `64h + p` is chunk byte `scatter[h][p]` where `mask[h]` has
+        /// bit `p` set (the window's other bytes belong to neighbouring chunks).
+        scatter: [[u8; 64]; 2],
+        mask: [u64; 2],
+    }
+
+    impl Pattern {
+        fn new(m: usize, j0: usize) -> Self {
+            let s = 2 * m;
+            let mut gather = [0u8; 64];
+            for (b, g) in gather.iter_mut().enumerate() {
+                let (l, high) = (b % 32, b >= 32);
+                let (t, j) = ((j0 + l) / m, (j0 + l) % m);
+                let at = t * s + j + if high { m } else { 0 } - j0;
+                assert!(at < 128, "a chunk's bytes lie in its window");
+                *g = at as u8;
+            }
+            let (mut scatter, mut mask) = ([[0u8; 64]; 2], [0u64; 2]);
+            for p in 0..128 {
+                let (t, x) = ((j0 + p) / s, (j0 + p) % s);
+                let (j, high) = if x < m { (x, false) } else { (x - m, true) };
+                // The lane of byte `p`, counted from the chunk's first lane.
+                let Some(l) = (t * m + j).checked_sub(j0).filter(|&l| l < 32) else { continue };
+                scatter[p / 64][p % 64] = (l + if high { 32 } else { 0 }) as u8;
+                mask[p / 64] |= 1 << (p % 64);
+            }
+            Self { gather, scatter, mask }
+        }
+    }
+
+    /// The patterns for symbols of `m` lanes, indexed by `j0`.
+    fn patterns(m: usize) -> &'static [Pattern] {
+        static TABLES: [OnceLock<Vec<Pattern>>; 32] = [const { OnceLock::new() }; 32];
+        TABLES[m].get_or_init(|| (0..m).map(|j0| Pattern::new(m, j0)).collect())
+    }
+
+    /// Where chunk `c`'s window starts in the run, and its pattern.
+    fn window(m: usize, c: usize) -> (usize, &'static Pattern) {
+        let (q0, j0) = ((32 * c) / m, (32 * c) % m);
+        (q0 * 2 * m + j0, &patterns(m)[j0])
+    }
+
+    /// Masks of the window bytes that lie inside a run of `len` bytes, from `start` on.
+    fn inside(start: usize, len: usize) -> [u64; 2] {
+        let n = len.saturating_sub(start).min(128);
+        let low = if n >= 64 { u64::MAX } else { (1u64 << n) - 1 };
+        let high = if n >= 128 { u64::MAX } else if n > 64 { (1u64 << (n - 64)) - 1 } else { 0 };
+        [low, high]
+    }
+
+    fn checked(lanes: &Lanes) -> usize {
+        assert!(available() && lanes.whole_bytes() == 0, "runs of sub-chunk symbols on AVX-512 VBMI");
+        lanes.tail_lanes()
+    }
+
+    /// [`Lanes::pack_run`] for symbols smaller than a chunk.
+    pub(super) fn pack_run(lanes: &Lanes, symbols: &[u8], shard: &mut [u8]) {
+        let m = checked(lanes);
+        // SAFETY: the CPU features were checked above.
+        unsafe { pack_run_avx512(m, symbols, shard) }
+    }
+
+    /// [`Lanes::unpack_run`] for symbols smaller than a chunk.
+    pub(super) fn unpack_run(lanes: &Lanes, shard: &[u8], symbols: &mut [u8]) {
+        let m = checked(lanes);
+        // SAFETY: the CPU features were checked above.
+        unsafe { unpack_run_avx512(m, shard, symbols) }
+    }
+
+    #[target_feature(enable = "avx512f,avx512bw,avx512vbmi")]
+    fn pack_run_avx512(m: usize, symbols: &[u8], shard: &mut [u8]) {
+        for (c, chunk) in shard.chunks_exact_mut(64).enumerate() {
+            let (start, pattern) = window(m, c);
+            let [low, high] = inside(start, symbols.len());
+            // SAFETY: each load touches only the bytes its mask selects, and those lie inside
+            // `symbols` (`inside`); masked-off bytes are not accessed, so the pointers may point
+            // past the end. The store writes the 64 bytes of `chunk`.
+            unsafe {
+                let base = symbols.as_ptr().wrapping_add(start);
+                let a = _mm512_maskz_loadu_epi8(low, base.cast());
+                let b = _mm512_maskz_loadu_epi8(high, base.wrapping_add(64).cast());
+                let index = _mm512_loadu_si512(pattern.gather.as_ptr().cast());
+                _mm512_storeu_si512(chunk.as_mut_ptr().cast(), _mm512_permutex2var_epi8(a, index, b));
+            }
+        }
+    }
+
+    #[target_feature(enable = "avx512f,avx512bw,avx512vbmi")]
+    fn unpack_run_avx512(m: usize, shard: &[u8], symbols: &mut [u8]) {
+        for (c, chunk) in shard.chunks_exact(64).enumerate() {
+            let (start, pattern) = window(m, c);
+            let [low, high] = inside(start, symbols.len());
+            // SAFETY: the load reads the 64 bytes of `chunk`. Each store writes only the bytes
+            // its mask selects, which lie inside `symbols` (`inside`); masked-off bytes are not
+            // accessed.
+            unsafe {
+                let v = _mm512_loadu_si512(chunk.as_ptr().cast());
+                let base = symbols.as_mut_ptr().wrapping_add(start);
+                for (h, mask) in [low & pattern.mask[0], high & pattern.mask[1]].into_iter().enumerate() {
+                    let index = _mm512_loadu_si512(pattern.scatter[h].as_ptr().cast());
+                    _mm512_mask_storeu_epi8(base.wrapping_add(64 * h).cast(), mask, _mm512_permutexvar_epi8(index, v));
+                }
+            }
+        }
     }
 }
 
@@ -173,5 +341,31 @@ mod tests {
         assert_eq!(Lanes::new(6, 100).shard_bytes(), 640);
         assert!(Lanes::new(128, 3).is_concatenation());
         assert_eq!(Lanes::new(128, 3).shard_bytes(), 384);
+    }
+
+    /// Runs equal symbol-by-symbol packing for every sub-chunk symbol size (the AVX-512 path
+    /// where the CPU has it) and for sizes with whole chunks, and unpacking writes nothing
+    /// outside the run.
+    #[test]
+    fn runs_equal_packing_symbol_by_symbol() {
+        let sizes = (1..32).map(|m| 2 * m).chain([64, 66, 100, 190, 302]);
+        for symbol_size in sizes {
+            for count in [1usize, 2, 3, 7, 31, 33, 100, 341] {
+                let lanes = Lanes::new(symbol_size, count);
+                let run: Vec<u8> = (0..count * symbol_size).map(|b| (b * 37 + symbol_size) as u8 | 1).collect();
+                let mut expected = vec![0u8; lanes.shard_bytes()];
+                for (q, symbol) in run.chunks_exact(symbol_size).enumerate() {
+                    lanes.pack(q, symbol, &mut expected);
+                }
+                // Lanes no symbol owns hold zeros after either packing of a zeroed shard.
+                let mut shard = vec![0u8; lanes.shard_bytes()];
+                lanes.pack_run(&run, &mut shard);
+                assert!(shard == expected, "pack_run, size {symbol_size}, count {count}");
+                let mut out = vec![0xEEu8; run.len() + 256];
+                lanes.unpack_run(&shard, &mut out[128..128 + run.len()]);
+                assert!(out[128..128 + run.len()] == run[..], "unpack_run, size {symbol_size}, count {count}");
+                assert!(out[..128].iter().chain(&out[128 + run.len()..]).all(|&b| b == 0xEE), "wrote outside the run");
+            }
+        }
     }
 }
