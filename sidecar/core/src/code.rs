@@ -133,6 +133,8 @@ pub(crate) struct Coder {
     engine: Option<CodingEngine>,
     work: Vec<[u8; 64]>,
     erasures: Option<Erasures>,
+    /// Small symbols gathered into a run before packing ([`Lanes::pack_each`]).
+    staging: Vec<u8>,
 }
 
 impl Coder {
@@ -147,14 +149,12 @@ impl Coder {
         original: impl Fn(usize, usize) -> &'a [u8],
         mut on_recovery: impl FnMut(usize, usize, Piece<'_>),
     ) {
-        let Self { engine, work, .. } = self;
+        let Self { engine, work, staging, .. } = self;
         let engine = engine.get_or_insert_with(CodingEngine::new);
         for piece in pieces(symbol_size) {
             let lanes = Lanes::new(piece.len(), count);
             encode_in_place(engine, code, lanes, work, |k, shard| {
-                for q in 0..count {
-                    lanes.pack(q, &original(k, q)[piece.clone()], shard);
-                }
+                lanes.pack_each(|q| &original(k, q)[piece.clone()], staging, shard);
             });
             let len64 = lanes.shard_bytes() / 64;
             for r in 0..code.recovery() {
@@ -181,7 +181,7 @@ impl Coder {
     ) {
         assert_eq!(recovery.len(), code.recovery(), "a run for every recovery symbol");
         assert!(recovery.iter().all(|run| run.len() == count * symbol_size), "runs of `count` symbols");
-        let Self { engine, work, .. } = self;
+        let Self { engine, work, staging, .. } = self;
         let engine = engine.get_or_insert_with(CodingEngine::new);
         for piece in pieces(symbol_size) {
             let lanes = Lanes::new(piece.len(), count);
@@ -189,11 +189,7 @@ impl Coder {
             let whole_symbols = piece.len() == symbol_size;
             encode_in_place(engine, code, lanes, work, |k, shard| match original_run {
                 Some(run) if whole_symbols => lanes.pack_run(run(k), shard),
-                _ => {
-                    for q in 0..count {
-                        lanes.pack(q, &original(k, q)[piece.clone()], shard);
-                    }
-                }
+                _ => lanes.pack_each(|q| &original(k, q)[piece.clone()], staging, shard),
             });
             let len64 = lanes.shard_bytes() / 64;
             for (r, run) in recovery.iter_mut().enumerate() {
@@ -241,7 +237,7 @@ impl Coder {
         mut on_restored: impl FnMut(usize, usize, Piece<'_>),
     ) {
         assert_eq!(positions.len(), code.originals, "decoding needs exactly `originals` positions");
-        let Self { engine, work, erasures } = self;
+        let Self { engine, work, erasures, staging } = self;
         let engine = engine.get_or_insert_with(CodingEngine::new);
         if erasures.as_ref().is_none_or(|e| !e.is_for(code, positions)) {
             *erasures = Some(Erasures::new(code, positions));
@@ -252,7 +248,9 @@ impl Coder {
         }
         for piece in pieces(symbol_size) {
             let lanes = Lanes::new(piece.len(), count);
-            decode_in_place(engine, code, lanes, work, erasures, positions, |p, q| &known(p, q)[piece.clone()]);
+            decode_in_place(engine, code, lanes, work, erasures, positions, |p, shard| {
+                lanes.pack_each(|q| &known(p, q)[piece.clone()], staging, shard);
+            });
             let len64 = lanes.shard_bytes() / 64;
             for &k in &erasures.missing {
                 let at = erasures.original_base + k;
@@ -344,16 +342,17 @@ impl Erasures {
 }
 
 /// Restores the missing originals of the codewords packed by `lanes`, in `work` (original `i`
-/// ends at work position `erasures.original_base + i`): the steps of reed-solomon-simd's rate
+/// ends at work position `erasures.original_base + i`); `pack_known(p, shard)` packs the known
+/// symbols at position `p` of every codeword into its shard. The steps of reed-solomon-simd's rate
 /// decoders, with the erasure locator evaluated once in `erasures`.
-fn decode_in_place<'a>(
+fn decode_in_place(
     engine: &CodingEngine,
     code: &Code,
     lanes: Lanes,
     work: &mut Vec<[u8; 64]>,
     erasures: &Erasures,
     positions: &[usize],
-    known: impl Fn(usize, usize) -> &'a [u8],
+    mut pack_known: impl FnMut(usize, &mut [u8]),
 ) {
     let len64 = lanes.shard_bytes() / 64;
     let k = code.originals;
@@ -370,9 +369,7 @@ fn decode_in_place<'a>(
     for &p in positions {
         let at = if p < k { erasures.original_base + p } else { erasures.recovery_base + p - k };
         let shard = &mut work[at * len64..(at + 1) * len64];
-        for q in 0..lanes.count() {
-            lanes.pack(q, known(p, q), shard.as_flattened_mut());
-        }
+        pack_known(p, shard.as_flattened_mut());
         engine.mul(shard, erasures.log_locator[at]);
     }
     let mut shards = ShardsRefMut::new(erasures.work_count, len64, work);
@@ -395,7 +392,7 @@ fn encode_in_place(
     code: &Code,
     lanes: Lanes,
     work: &mut Vec<[u8; 64]>,
-    pack_original: impl Fn(usize, &mut [u8]),
+    mut pack_original: impl FnMut(usize, &mut [u8]),
 ) {
     let len64 = lanes.shard_bytes() / 64;
     let (k, r) = (code.originals, code.recovery());

@@ -37,11 +37,6 @@ impl Lanes {
         (self.symbol_size % 64) / 2
     }
 
-    /// How many symbols the shard holds.
-    pub(crate) fn count(&self) -> usize {
-        self.count
-    }
-
     /// True when the packed shard is the symbols concatenated, with nothing moved.
     #[cfg(test)]
     pub(crate) fn is_concatenation(&self) -> bool {
@@ -103,11 +98,37 @@ impl Lanes {
         assert_eq!(symbols.len(), self.count * self.symbol_size, "a run holds every symbol of the shard");
         assert_eq!(shard.len(), self.shard_bytes(), "a whole packed shard");
         #[cfg(target_arch = "x86_64")]
-        if self.whole_bytes() == 0 && x86::available() {
+        if self.has_fast_runs() {
             return x86::pack_run(self, symbols, shard);
         }
         for (q, symbol) in symbols.chunks_exact(self.symbol_size).enumerate() {
             self.pack(q, symbol, shard);
+        }
+    }
+
+    /// True when runs move a chunk at a time: symbols smaller than a chunk, on a CPU with
+    /// AVX-512 VBMI. Elsewhere runs move symbol by symbol, as [`Lanes::pack`] does.
+    fn has_fast_runs(&self) -> bool {
+        #[cfg(target_arch = "x86_64")]
+        return self.whole_bytes() == 0 && x86::available();
+        #[cfg(not(target_arch = "x86_64"))]
+        return false;
+    }
+
+    /// Copies symbols `0..count` into `shard`, symbol `q` being `symbol(q)`: [`Lanes::pack_run`]
+    /// for symbols that are not one after another. Where runs are fast, symbols are gathered
+    /// into `staging` first, with a few fixed-size moves each, and packed as a run: 13% faster
+    /// encoding of 1 MiB at n = 1000 (`docs/benchmarks.md`, session 8).
+    pub(crate) fn pack_each<'a>(&self, symbol: impl Fn(usize) -> &'a [u8], staging: &mut Vec<u8>, shard: &mut [u8]) {
+        if self.has_fast_runs() && self.count > 1 {
+            staging.resize(self.count * self.symbol_size, 0);
+            for (q, slot) in staging.chunks_exact_mut(self.symbol_size).enumerate() {
+                copy_small(slot, symbol(q));
+            }
+            return self.pack_run(staging, shard);
+        }
+        for q in 0..self.count {
+            self.pack(q, symbol(q), shard);
         }
     }
 
@@ -117,12 +138,24 @@ impl Lanes {
         assert_eq!(symbols.len(), self.count * self.symbol_size, "a run holds every symbol of the shard");
         assert_eq!(shard.len(), self.shard_bytes(), "a whole packed shard");
         #[cfg(target_arch = "x86_64")]
-        if self.whole_bytes() == 0 && x86::available() {
+        if self.has_fast_runs() {
             return x86::unpack_run(self, shard, symbols);
         }
         for (q, symbol) in symbols.chunks_exact_mut(self.symbol_size).enumerate() {
             self.unpack(q, shard, symbol);
         }
+    }
+}
+
+/// Copies fewer than 64 bytes with at most four fixed-size moves ([`copy_short`]).
+#[inline(always)]
+fn copy_small(dst: &mut [u8], src: &[u8]) {
+    assert!(src.len() == dst.len() && src.len() < 64, "a small copy moves less than a chunk");
+    if src.len() <= 32 {
+        copy_short(dst, src);
+    } else {
+        copy_short(&mut dst[..32], &src[..32]);
+        copy_short(&mut dst[32..], &src[32..]);
     }
 }
 
@@ -239,7 +272,13 @@ mod x86 {
     fn inside(start: usize, len: usize) -> [u64; 2] {
         let n = len.saturating_sub(start).min(128);
         let low = if n >= 64 { u64::MAX } else { (1u64 << n) - 1 };
-        let high = if n >= 128 { u64::MAX } else if n > 64 { (1u64 << (n - 64)) - 1 } else { 0 };
+        let high = if n >= 128 {
+            u64::MAX
+        } else if n > 64 {
+            (1u64 << (n - 64)) - 1
+        } else {
+            0
+        };
         [low, high]
     }
 
@@ -343,9 +382,9 @@ mod tests {
         assert_eq!(Lanes::new(128, 3).shard_bytes(), 384);
     }
 
-    /// Runs equal symbol-by-symbol packing for every sub-chunk symbol size (the AVX-512 path
-    /// where the CPU has it) and for sizes with whole chunks, and unpacking writes nothing
-    /// outside the run.
+    /// Runs, and symbols gathered into runs, equal symbol-by-symbol packing for every sub-chunk
+    /// symbol size (the AVX-512 path where the CPU has it) and for sizes with whole chunks, and
+    /// unpacking writes nothing outside the run.
     #[test]
     fn runs_equal_packing_symbol_by_symbol() {
         let sizes = (1..32).map(|m| 2 * m).chain([64, 66, 100, 190, 302]);
@@ -361,6 +400,9 @@ mod tests {
                 let mut shard = vec![0u8; lanes.shard_bytes()];
                 lanes.pack_run(&run, &mut shard);
                 assert!(shard == expected, "pack_run, size {symbol_size}, count {count}");
+                let mut gathered = vec![0u8; lanes.shard_bytes()];
+                lanes.pack_each(|q| &run[q * symbol_size..][..symbol_size], &mut Vec::new(), &mut gathered);
+                assert!(gathered == expected, "pack_each, size {symbol_size}, count {count}");
                 let mut out = vec![0xEEu8; run.len() + 256];
                 lanes.unpack_run(&shard, &mut out[128..128 + run.len()]);
                 assert!(out[128..128 + run.len()] == run[..], "unpack_run, size {symbol_size}, count {count}");
