@@ -197,14 +197,15 @@ fn for_each_lane_run(first: usize, count: usize, mut f: impl FnMut(usize, usize,
 }
 
 /// Runs of symbols smaller than a chunk (`2m` bytes, `m < 32` lanes each), moved a tail chunk
-/// at a time with AVX-512 VBMI byte permutes. Symbol by symbol, such a chunk took ten or more
-/// calls of a few short copies each; this was most of the copying for small blobs (`docs/
-/// benchmarks.md`, session 8).
+/// at a time with AVX-512 VBMI byte permutes. Symbol by symbol, each symbol took a call and a
+/// few short copies (ten calls per chunk for 6-byte symbols): most of the copying for small
+/// blobs (`docs/benchmarks.md`, session 8).
 ///
 /// Tail chunk `c` holds lanes `32c .. 32c + 32` of the run. Its first lane is lane `j0 = 32c % m`
 /// of symbol `q0 = 32c / m`, and all its bytes lie in the 128-byte window of the run starting at
-/// byte `q0 * 2m + j0`: lane `j0 + l` (`l < 32`) of that symbol counts sits at most
-/// `l + j0 + 2m <= 2m + 61 < 128` bytes in. A chunk is one two-register permute of the window
+/// byte `q0 * 2m + j0`. (The chunk's lane `l < 32` is lane `j0 + l = t * m + j` counted from
+/// symbol `q0`; its high byte lies `l + t * m + m <= l + j0 + l + m <= 2m + 61 < 128` bytes into
+/// the window, its low byte `m` before.) A chunk is one two-register permute of the window
 /// (packing) or two one-register permutes and two masked stores (unpacking); which bytes go where
 /// depends only on `m` and `j0`, so the permutes are tabulated once per `m`.
 #[cfg(target_arch = "x86_64")]
