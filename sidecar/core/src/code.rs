@@ -124,6 +124,20 @@ impl Piece<'_> {
     }
 }
 
+/// The recovery symbols of one codeword, in place in a coder ([`Coder::encode_one`]).
+pub(crate) struct CodedInPlace<'c> {
+    work: &'c [[u8; 64]],
+    len64: usize,
+    symbol_size: usize,
+}
+
+impl<'c> CodedInPlace<'c> {
+    /// Recovery symbol `r`.
+    pub(crate) fn recovery(&self, r: usize) -> &'c [u8] {
+        &self.work[r * self.len64..(r + 1) * self.len64].as_flattened()[..self.symbol_size]
+    }
+}
+
 /// Reusable working state for coding. Coding drives the engine directly on one work buffer that
 /// the symbols are packed into: reed-solomon-simd's rate coders would copy every shard once more
 /// into a buffer of their own, and its decoders evaluate the erasure locator (two transforms
@@ -203,6 +217,35 @@ impl Coder {
                 }
             }
         }
+    }
+
+    /// Encodes one codeword (`original(k)` is its original symbol `k`) and leaves its recovery
+    /// symbols in the coder, each as `symbol_size` contiguous bytes: nothing is copied out, so a
+    /// caller that only hashes them, or hashes them before storing them, reads them while they
+    /// are in cache. Only for symbols coded whole (at most [`STRIPE_TARGET_BYTES`]); see
+    /// [`Self::encode`] for any size.
+    pub(crate) fn encode_one<'a>(
+        &mut self,
+        code: &Code,
+        symbol_size: usize,
+        original: impl Fn(usize) -> &'a [u8],
+    ) -> CodedInPlace<'_> {
+        assert!(symbol_size <= STRIPE_TARGET_BYTES, "a symbol coded whole, not in pieces");
+        let Self { engine, work, .. } = self;
+        let engine = engine.get_or_insert_with(CodingEngine::new);
+        let lanes = Lanes::new(symbol_size, 1);
+        encode_in_place(engine, code, lanes, work, |k, shard| lanes.pack(0, original(k), shard));
+        let len64 = lanes.shard_bytes() / 64;
+        // A lone symbol's packed shard is the symbol, except that the high half of its partial
+        // chunk starts 32 bytes into that chunk instead of right after the low half; moving it
+        // down makes the shard's first `symbol_size` bytes the symbol.
+        let (whole, m) = (symbol_size - symbol_size % 64, (symbol_size % 64) / 2);
+        if m > 0 {
+            for shard in work[..code.recovery() * len64].chunks_exact_mut(len64) {
+                shard.as_flattened_mut().copy_within(whole + 32..whole + 32 + m, whole + m);
+            }
+        }
+        CodedInPlace { work: &work[..code.recovery() * len64], len64, symbol_size }
     }
 
     /// Like [`Self::encode`], but writes the recovery symbols into `out`, codeword-major:

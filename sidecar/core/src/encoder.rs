@@ -248,6 +248,16 @@ pub fn encode<'a>(config: &EncodingConfig, blob: &'a [u8], threads: usize) -> Re
                     merkle::leaf_digests(|k| &source.row(k / count)[(c0 + k % count) * s..][..s], by_row);
                     scatter_leaves(by_row, count, 0, n, table);
                 }
+                if count == 1 && s <= code::STRIPE_TARGET_BYTES {
+                    // One column: hash its recovery symbols where the coder left them, while
+                    // they are in cache, then store them.
+                    let coded = coder.encode_one(&column_code, s, |k| &source.row(k)[c0 * s..][..s]);
+                    merkle::leaf_digests(|r| coded.recovery(r), &mut table[rows..]);
+                    for (r, symbol) in out_block.chunks_exact_mut(s).enumerate() {
+                        symbol.copy_from_slice(coded.recovery(r));
+                    }
+                    continue;
+                }
                 let mut recovery: Vec<&mut [u8]> = out_block.chunks_exact_mut(count * s).collect();
                 coder.encode_runs(
                     &column_code,

@@ -144,6 +144,12 @@ impl Expansion {
                 table[q * n..q * n + k].copy_from_slice(part);
             }
         }
+        if count == 1 && s <= code::STRIPE_TARGET_BYTES {
+            // One codeword: its recovery symbols are hashed where the coder left them.
+            let coded = self.coder.encode_one(code, s, |i| original(i, 0));
+            merkle::leaf_digests(|j| coded.recovery(j), &mut table[k..]);
+            return;
+        }
         self.recovered.resize(count * r * s, 0);
         self.coder.encode_into(code, s, count, &original, &mut self.recovered);
         let recovered = &self.recovered;
@@ -263,7 +269,9 @@ mod tests {
         for code in [Code::row(&config), Code::column(&config)] {
             let (k, r) = (code.originals(), code.recovery());
             let n = k + r;
-            for (s, count) in [(2, 33), (6, 40), (6, 3), (64, 32), (284, 7), (1206, 1), (1206, 2)] {
+            for (s, count) in
+                [(2, 33), (6, 40), (2, 1), (6, 3), (64, 1), (64, 32), (284, 7), (1206, 1), (1206, 2), (2048, 1)]
+            {
                 let data: Vec<u8> = (0..count * k * s).map(|i| (i * 131 % 251) as u8 ^ (s as u8)).collect();
                 let original = |i: usize, q: usize| &data[(q * k + i) * s..][..s];
                 let mut table = vec![merkle::EMPTY_DIGEST; count * n];

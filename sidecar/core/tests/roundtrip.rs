@@ -5,7 +5,7 @@ mod common;
 use common::{blob, pair_of, primary_slivers, recovery_symbols, shuffled, sliver_refs};
 use proptest::prelude::*;
 use walrus_core::{
-    EncodingConfig, EncodingError, Recovered, SliverKind, VerifiedRoots, decode, encode, recover_sliver,
+    EncodingConfig, EncodingError, ExpandedSliver, Recovered, SliverKind, VerifiedRoots, decode, encode, recover_sliver,
 };
 
 const SHARD_COUNTS: [u16; 6] = [4, 7, 10, 31, 100, 1000];
@@ -61,6 +61,31 @@ fn fixed_sizes_decode_at_every_shard_count() {
     for n in SHARD_COUNTS {
         for size in [0usize, 1, 2, 3, 1001, 65_537] {
             decode_from_random_subsets(n, size, size as u64 + u64::from(n));
+        }
+    }
+}
+
+/// The encoder's sliver roots equal those of each sliver expanded on its own (one codeword at a
+/// time, symbol by symbol), at every way the encoder cuts its work: wide stripes of small
+/// symbols, narrow stripes, one codeword per stripe, and symbols coded in pieces.
+#[test]
+fn sliver_roots_equal_slivers_expanded_alone_at_every_stripe_width() {
+    for n in [10u16, 31] {
+        let config = EncodingConfig::new(n).unwrap();
+        let source_symbols = config.primary_sliver_symbols() * config.secondary_sliver_symbols();
+        for symbol_size in [6usize, 300, 1500, 3000] {
+            let data = blob(source_symbols * symbol_size - 5, u64::from(n) + symbol_size as u64);
+            let encoded = encode(&config, &data, 2).unwrap();
+            let layout = encoded.layout();
+            assert_eq!(layout.symbol_size(), symbol_size, "the blob size picks the symbol size");
+            for (p, roots) in encoded.metadata().pairs.iter().enumerate() {
+                let primary = ExpandedSliver::new(layout, SliverKind::Primary, p, &encoded.primary_sliver(p)).unwrap();
+                assert_eq!(primary.root(), roots.primary, "n {n}, symbol size {symbol_size}, primary {p}");
+                let j = config.secondary_index_of_pair(p);
+                let secondary =
+                    ExpandedSliver::new(layout, SliverKind::Secondary, j, &encoded.secondary_sliver(j)).unwrap();
+                assert_eq!(secondary.root(), roots.secondary, "n {n}, symbol size {symbol_size}, secondary {j}");
+            }
         }
     }
 }
