@@ -87,14 +87,17 @@ pub fn sliver_roots(
     let s = layout.symbol_size();
     let code = kind.expansion_code(layout);
     let mut roots = vec![merkle::EMPTY_DIGEST; slivers.len()];
-    let ranges = parallel::split_for_threads(slivers.len(), threads, code::stripe_width(s));
+    // Slivers of symbols of at least `IN_PLACE_MIN_SYMBOL_BYTES` are expanded one at a time, so
+    // that their recovery symbols are hashed in place ([`Expansion::leaves`]).
+    let width = if s >= IN_PLACE_MIN_SYMBOL_BYTES { 1 } else { code::stripe_width(s) };
+    let ranges = parallel::split_for_threads(slivers.len(), threads, width);
     let pieces = parallel::split_contiguous(&mut roots, 1, &ranges);
     let work: Vec<_> = ranges.into_iter().zip(pieces).collect();
     let init = || (Expansion::default(), Vec::new(), Vec::new());
     let work_item = |(expansion, scratch, leaves): &mut (Expansion, Vec<Digest>, Vec<Digest>),
                      (range, out): (std::ops::Range<usize>, &mut [Digest])| {
-        for (q0, q1) in code::stripes(range.clone(), s) {
-            let count = q1 - q0;
+        for q0 in range.clone().step_by(width) {
+            let (q1, count) = ((q0 + width).min(range.end), (range.end - q0).min(width));
             leaves.resize(count * n, merkle::EMPTY_DIGEST);
             expansion.leaves(&code, s, count, |k, q| &slivers[q0 + q][k * s..(k + 1) * s], leaves);
             for q in q0..q1 {
@@ -105,6 +108,12 @@ pub fn sliver_roots(
     parallel::run(work, threads, init, work_item);
     Ok(roots)
 }
+
+/// Symbols from this size up are checked one sliver per coding call (see [`sliver_roots`]).
+/// With several slivers per call, their recovery symbols must be copied out of the coder before
+/// hashing; one at a time, they are hashed where the coder left them. Decoding 64 MiB at
+/// n = 1000 (302-byte symbols) got 10% faster; with smaller symbols the calls' fixed costs win.
+const IN_PLACE_MIN_SYMBOL_BYTES: usize = 256;
 
 /// Reusable state for expanding codewords and hashing every symbol of each: the slivers a
 /// reader checks, and the encoder's last block (`encoder.rs`, step 3).
