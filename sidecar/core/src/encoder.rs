@@ -318,14 +318,14 @@ pub fn encode<'a>(config: &EncodingConfig, blob: &'a [u8], threads: usize) -> Re
 
     // 3. The non-source secondary slivers: hash them, and expand them to hash the last block.
     {
-        let ranges = parallel::split_for_threads(n - cols, threads, code::stripe_width(s));
+        let ranges = parallel::split_for_threads(n - cols, threads, Expansion::width(s));
         let leaf_pieces = parallel::split_contiguous(right_leaves, n, &ranges);
         let recovery_columns = &recovery_columns;
         let column = |j: usize| &recovery_columns[(j - cols) * column_bytes..(j - cols + 1) * column_bytes];
         let work: Vec<_> = ranges.iter().cloned().zip(leaf_pieces).collect();
         parallel::run(work, threads, Expansion::default, |expansion, (range, leaves)| {
             let (start, end) = (cols + range.start, cols + range.end);
-            for (j0, j1) in code::stripes(start..end, s) {
+            for (j0, j1) in Expansion::stripes(start..end, s) {
                 let count = j1 - j0;
                 let table = &mut leaves[(j0 - start) * n..(j1 - start) * n];
                 expansion.leaves(&column_code, s, count, |k, q| &column(j0 + q)[k * s..(k + 1) * s], table);

@@ -87,17 +87,14 @@ pub fn sliver_roots(
     let s = layout.symbol_size();
     let code = kind.expansion_code(layout);
     let mut roots = vec![merkle::EMPTY_DIGEST; slivers.len()];
-    // Slivers of symbols of at least `IN_PLACE_MIN_SYMBOL_BYTES` are expanded one at a time, so
-    // that their recovery symbols are hashed in place ([`Expansion::leaves`]).
-    let width = if s >= IN_PLACE_MIN_SYMBOL_BYTES { 1 } else { code::stripe_width(s) };
-    let ranges = parallel::split_for_threads(slivers.len(), threads, width);
+    let ranges = parallel::split_for_threads(slivers.len(), threads, Expansion::width(s));
     let pieces = parallel::split_contiguous(&mut roots, 1, &ranges);
     let work: Vec<_> = ranges.into_iter().zip(pieces).collect();
     let init = || (Expansion::default(), Vec::new(), Vec::new());
     let work_item = |(expansion, scratch, leaves): &mut (Expansion, Vec<Digest>, Vec<Digest>),
                      (range, out): (std::ops::Range<usize>, &mut [Digest])| {
-        for q0 in range.clone().step_by(width) {
-            let (q1, count) = ((q0 + width).min(range.end), (range.end - q0).min(width));
+        for (q0, q1) in Expansion::stripes(range.clone(), s) {
+            let count = q1 - q0;
             leaves.resize(count * n, merkle::EMPTY_DIGEST);
             expansion.leaves(&code, s, count, |k, q| &slivers[q0 + q][k * s..(k + 1) * s], leaves);
             for q in q0..q1 {
@@ -109,9 +106,9 @@ pub fn sliver_roots(
     Ok(roots)
 }
 
-/// Symbols from this size up are checked one sliver per coding call (see [`sliver_roots`]).
-/// With several slivers per call, their recovery symbols must be copied out of the coder before
-/// hashing; one at a time, they are hashed where the coder left them. Decoding 64 MiB at
+/// Symbols from this size up are expanded one codeword per coding call ([`Expansion::width`]).
+/// With several codewords per call, their recovery symbols must be copied out of the coder
+/// before hashing; one at a time, they are hashed where the coder left them. Decoding 64 MiB at
 /// n = 1000 (302-byte symbols) got 10% faster; with smaller symbols the calls' fixed costs win.
 const IN_PLACE_MIN_SYMBOL_BYTES: usize = 256;
 
@@ -127,6 +124,18 @@ pub(crate) struct Expansion {
 }
 
 impl Expansion {
+    /// Codewords per call of [`Expansion::leaves`] for symbols of `symbol_size` bytes: one from
+    /// [`IN_PLACE_MIN_SYMBOL_BYTES`] up, else the coder's stripe width.
+    pub(crate) fn width(symbol_size: usize) -> usize {
+        if symbol_size >= IN_PLACE_MIN_SYMBOL_BYTES { 1 } else { code::stripe_width(symbol_size) }
+    }
+
+    /// Splits the codewords `range` into consecutive stripes of [`Expansion::width`].
+    pub(crate) fn stripes(range: std::ops::Range<usize>, symbol_size: usize) -> impl Iterator<Item = (usize, usize)> {
+        let (width, end) = (Self::width(symbol_size), range.end);
+        range.step_by(width).map(move |start| (start, (start + width).min(end)))
+    }
+
     /// Expands `count` codewords of `code` (`original(k, q)` is original symbol `k` of codeword
     /// `q`, `symbol_size` bytes) and writes the leaf digest of every symbol of each expanded
     /// codeword into `table`: symbol `i` of codeword `q` at `table[q * n + i]`.
