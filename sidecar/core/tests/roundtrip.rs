@@ -73,7 +73,7 @@ fn sliver_roots_equal_slivers_expanded_alone_at_every_stripe_width() {
     for n in [10u16, 31] {
         let config = EncodingConfig::new(n).unwrap();
         let source_symbols = config.primary_sliver_symbols() * config.secondary_sliver_symbols();
-        for symbol_size in [6usize, 300, 1500, 3000] {
+        for symbol_size in [6usize, 100, 300, 1500, 3000] {
             let data = blob(source_symbols * symbol_size - 5, u64::from(n) + symbol_size as u64);
             let encoded = encode(&config, &data, 2).unwrap();
             let layout = encoded.layout();
