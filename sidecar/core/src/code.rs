@@ -19,7 +19,12 @@ pub const STRIPE_TARGET_BYTES: usize = 2048;
 /// Splits the codewords `range` into consecutive stripes, each coded in one call with shards of
 /// about [`STRIPE_TARGET_BYTES`].
 pub(crate) fn stripes(range: std::ops::Range<usize>, symbol_size: usize) -> impl Iterator<Item = (usize, usize)> {
-    let width = stripe_width(symbol_size);
+    stripes_of(range, stripe_width(symbol_size))
+}
+
+/// Splits the codewords `range` into consecutive stripes of `width` (the last may be narrower),
+/// as `(start, end)` pairs.
+pub(crate) fn stripes_of(range: std::ops::Range<usize>, width: usize) -> impl Iterator<Item = (usize, usize)> {
     let end = range.end;
     range.step_by(width).map(move |start| (start, (start + width).min(end)))
 }
