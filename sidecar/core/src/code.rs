@@ -224,6 +224,12 @@ impl Coder {
         }
     }
 
+    /// True when [`Self::encode_one`] can code a stripe of `count` codewords of `symbol_size`
+    /// bytes: one codeword whose symbols are coded whole.
+    pub(crate) fn codes_in_place(count: usize, symbol_size: usize) -> bool {
+        count == 1 && symbol_size <= STRIPE_TARGET_BYTES
+    }
+
     /// Encodes one codeword (`original(k)` is its original symbol `k`) and leaves its recovery
     /// symbols in the coder, each as `symbol_size` contiguous bytes: nothing is copied out, so a
     /// caller that only hashes them, or hashes them before storing them, reads them while they
@@ -235,7 +241,7 @@ impl Coder {
         symbol_size: usize,
         original: impl Fn(usize) -> &'a [u8],
     ) -> CodedInPlace<'_> {
-        assert!(symbol_size <= STRIPE_TARGET_BYTES, "a symbol coded whole, not in pieces");
+        assert!(Self::codes_in_place(1, symbol_size), "a symbol coded whole, not in pieces");
         let Self { engine, work, .. } = self;
         let engine = engine.get_or_insert_with(CodingEngine::new);
         let lanes = Lanes::new(symbol_size, 1);

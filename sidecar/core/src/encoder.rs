@@ -248,7 +248,7 @@ pub fn encode<'a>(config: &EncodingConfig, blob: &'a [u8], threads: usize) -> Re
                     merkle::leaf_digests(|k| &source.row(k / count)[(c0 + k % count) * s..][..s], by_row);
                     scatter_leaves(by_row, count, 0, n, table);
                 }
-                if count == 1 && s <= code::STRIPE_TARGET_BYTES {
+                if Coder::codes_in_place(count, s) {
                     // One column: hash its recovery symbols where the coder left them, while
                     // they are in cache, then store them.
                     let coded = coder.encode_one(&column_code, s, |k| &source.row(k)[c0 * s..][..s]);

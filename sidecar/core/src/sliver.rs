@@ -161,7 +161,7 @@ impl Expansion {
                 table[q * n..q * n + k].copy_from_slice(part);
             }
         }
-        if count == 1 && s <= code::STRIPE_TARGET_BYTES {
+        if Coder::codes_in_place(count, s) {
             // One codeword: its recovery symbols are hashed where the coder left them.
             let coded = self.coder.encode_one(code, s, |i| original(i, 0));
             merkle::leaf_digests(|j| coded.recovery(j), &mut table[k..]);
