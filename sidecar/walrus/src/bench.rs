@@ -140,8 +140,7 @@ fn encoding(args: EncodingArgs) -> Result<()> {
         let config = EncodingConfig::new(n)?;
         for &size in &sizes {
             let blob = blob_bytes(usize::try_from(size)?);
-            for &threads in &args.threads {
-                let row = measure(&config, &blob, threads, args.runs)?;
+            for row in measure(&config, &blob, &args.threads, args.runs)? {
                 if args.json {
                     println!("{}", serde_json::to_string(&row)?);
                 } else {
@@ -166,31 +165,50 @@ fn encoding(args: EncodingArgs) -> Result<()> {
     Ok(())
 }
 
-fn measure(config: &EncodingConfig, blob: &[u8], threads: usize, runs: usize) -> Result<Row> {
+/// The samples of one thread count, one per run.
+#[derive(Default)]
+struct Samples {
+    encode: Vec<Duration>,
+    decode: Vec<Duration>,
+    decode_recovery: Vec<Duration>,
+    raw: Vec<Duration>,
+    rs_simd: Vec<Duration>,
+    hash: Vec<Duration>,
+    peak_memory_bytes: Option<u64>,
+}
+
+/// Measures one blob at every thread count in `thread_counts`, one row each.
+///
+/// The thread counts take turns run by run, so that every row's runs are spread over the same
+/// minutes: this VM's speed changes by up to 1.5x from one minute to the next, and a row measured
+/// a minute after another made the two-thread speed-up swing between 1.5x and 2.2x
+/// (`docs/benchmarks.md`, session 8).
+fn measure(config: &EncodingConfig, blob: &[u8], thread_counts: &[usize], runs: usize) -> Result<Vec<Row>> {
     let size = blob.len() as u64;
-    let mut encode_times = Vec::new();
-    let mut peak = None;
+    let mut samples: Vec<Samples> = thread_counts.iter().map(|_| Samples::default()).collect();
     for run in 0..runs {
-        if run == 0 {
-            // The first run starts from fresh memory, so that its peak counts every buffer; later
-            // runs reuse the buffers the encoder keeps, as a publisher encoding blob after blob
-            // does, and the median is theirs.
-            walrus_core::release_buffers();
+        for (&threads, samples) in thread_counts.iter().zip(&mut samples) {
+            if run == 0 {
+                // The first run starts from fresh memory, so that its peak counts every buffer;
+                // later runs reuse the buffers the encoder keeps, as a publisher encoding blob
+                // after blob does, and the median is theirs.
+                walrus_core::release_buffers();
+            }
+            let baseline = memory::rss_bytes();
+            let can_reset = memory::reset_peak();
+            let start = Instant::now();
+            let encoded = encode(config, blob, threads)?;
+            samples.encode.push(start.elapsed());
+            if run == 0
+                && let (true, Some(p), Some(b)) = (can_reset, memory::peak_rss_bytes(), baseline)
+            {
+                // The blob itself is counted: it is resident before and during encoding.
+                samples.peak_memory_bytes = Some(p.saturating_sub(b) + size);
+            }
+            drop(encoded);
         }
-        let baseline = memory::rss_bytes();
-        let can_reset = memory::reset_peak();
-        let start = Instant::now();
-        let encoded = encode(config, blob, threads)?;
-        encode_times.push(start.elapsed());
-        if run == 0
-            && let (true, Some(p), Some(b)) = (can_reset, memory::peak_rss_bytes(), baseline)
-        {
-            // The blob itself is counted: it is resident before and during encoding.
-            peak = Some(p.saturating_sub(b) + size);
-        }
-        drop(encoded);
     }
-    let encoded = encode(config, blob, threads)?;
+    let encoded = encode(config, blob, 1)?;
     let roots = VerifiedRoots::from_metadata(*config, encoded.metadata())?;
     let rows = config.secondary_sliver_symbols();
     let n = config.n();
@@ -200,41 +218,45 @@ fn measure(config: &EncodingConfig, blob: &[u8], threads: usize, runs: usize) ->
         slivers.iter().filter(|(i, _)| range.contains(i)).map(|(i, s)| (*i, &**s)).collect()
     };
     let (source, recovery) = (refs(0..rows), refs(n - rows..n));
-    let time_decode = |slivers: &[(usize, &[u8])]| -> Result<Duration> {
-        let mut times = Vec::new();
-        for _ in 0..runs {
-            let start = Instant::now();
-            let decoded = decode(&roots, SliverKind::Primary, slivers, threads)?;
-            times.push(start.elapsed());
-            if decoded.data != blob {
-                bail!("decoded blob differs from the original: the encoder or decoder is broken");
-            }
+    let time_decode = |slivers: &[(usize, &[u8])], threads: usize| -> Result<Duration> {
+        let start = Instant::now();
+        let decoded = decode(&roots, SliverKind::Primary, slivers, threads)?;
+        let elapsed = start.elapsed();
+        if decoded.data != blob {
+            bail!("decoded blob differs from the original: the encoder or decoder is broken");
         }
-        Ok(median(times))
+        Ok(elapsed)
     };
-    let decode_time = time_decode(&source)?;
-    let decode_recovery_time = time_decode(&recovery)?;
-    let raw: Vec<Duration> =
-        (0..runs).map(|_| raw_reed_solomon_encode_time(config, size, threads)).collect::<Result<_, _>>()?;
-    let rs_simd: Vec<Duration> =
-        (0..runs).map(|_| reed_solomon_simd_encode_time(config, size, threads)).collect::<Result<_, _>>()?;
-    let hash: Vec<Duration> =
-        (0..runs).map(|_| commitment_hash_time(config, size, threads)).collect::<Result<_, _>>()?;
-    let (raw, hash) = (median(raw), median(hash));
-    Ok(Row {
-        size_bytes: size,
-        n_shards: config.n_shards(),
-        threads,
-        encode_mb_per_s: mb_per_s(size, median(encode_times)),
-        decode_mb_per_s: mb_per_s(size, decode_time),
-        decode_from_recovery_mb_per_s: mb_per_s(size, decode_recovery_time),
-        raw_reed_solomon_mb_per_s: mb_per_s(size, raw),
-        reed_solomon_simd_mb_per_s: mb_per_s(size, median(rs_simd)),
-        commitment_hash_mb_per_s: mb_per_s(size, hash),
-        bound_mb_per_s: mb_per_s(size, raw + hash),
-        peak_memory_bytes: peak,
-        peak_memory_over_blob: peak.map(|p| p as f64 / size.max(1) as f64),
-    })
+    for _ in 0..runs {
+        for (&threads, samples) in thread_counts.iter().zip(&mut samples) {
+            samples.decode.push(time_decode(&source, threads)?);
+            samples.decode_recovery.push(time_decode(&recovery, threads)?);
+            samples.raw.push(raw_reed_solomon_encode_time(config, size, threads)?);
+            samples.rs_simd.push(reed_solomon_simd_encode_time(config, size, threads)?);
+            samples.hash.push(commitment_hash_time(config, size, threads)?);
+        }
+    }
+    Ok(thread_counts
+        .iter()
+        .zip(samples)
+        .map(|(&threads, samples)| {
+            let (raw, hash) = (median(samples.raw), median(samples.hash));
+            Row {
+                size_bytes: size,
+                n_shards: config.n_shards(),
+                threads,
+                encode_mb_per_s: mb_per_s(size, median(samples.encode)),
+                decode_mb_per_s: mb_per_s(size, median(samples.decode)),
+                decode_from_recovery_mb_per_s: mb_per_s(size, median(samples.decode_recovery)),
+                raw_reed_solomon_mb_per_s: mb_per_s(size, raw),
+                reed_solomon_simd_mb_per_s: mb_per_s(size, median(samples.rs_simd)),
+                commitment_hash_mb_per_s: mb_per_s(size, hash),
+                bound_mb_per_s: mb_per_s(size, raw + hash),
+                peak_memory_bytes: samples.peak_memory_bytes,
+                peak_memory_over_blob: samples.peak_memory_bytes.map(|p| p as f64 / size.max(1) as f64),
+            }
+        })
+        .collect())
 }
 
 pub(crate) fn human(bytes: u64) -> String {
