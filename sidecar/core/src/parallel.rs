@@ -7,10 +7,13 @@ use std::{
     sync::{Mutex, PoisonError},
 };
 
-/// Work items per thread when splitting for [`run`]. Several, so that a thread that finishes
-/// early takes over items another thread would have done: with one item per thread, two threads
-/// waited for the slower one, and the two cores of a shared VM often run at different speeds.
-const ITEMS_PER_THREAD: usize = 8;
+/// Each work item for [`run`] is this fraction of what is left, per thread: items start large
+/// and shrink towards the end ("guided" scheduling). Threads take items from a queue, so a thread
+/// that finishes early takes over work another would have done, and the two cores of a shared VM
+/// often run at different speeds. With eight equal items per thread, the faster thread still
+/// waited at the end of every step for most of an item, 3-4% of a 64 MiB encode on two threads;
+/// shrinking items make that wait one small item (`docs/benchmarks.md`, session 9).
+const GUIDED_SHARE: usize = 2;
 
 /// Splits `0..total` into at most `parts` contiguous, non-empty, balanced ranges.
 pub(crate) fn split_range(total: usize, parts: usize) -> Vec<Range<usize>> {
@@ -18,16 +21,32 @@ pub(crate) fn split_range(total: usize, parts: usize) -> Vec<Range<usize>> {
     (0..parts).map(|i| (total * i / parts)..(total * (i + 1) / parts)).filter(|r| !r.is_empty()).collect()
 }
 
-/// Splits `0..total` into items for `threads` threads taking them from a queue ([`run`]):
-/// [`ITEMS_PER_THREAD`] per thread, but none shorter than `min_len` (a stripe, say) unless that
-/// leaves fewer items than threads. One thread gets one item.
+/// Splits `0..total` into items for `threads` threads taking them from a queue ([`run`]), in
+/// order and shrinking: each is `1 / (GUIDED_SHARE * threads)` of what is left, but none shorter
+/// than `min_len` (a stripe, say), unless that leaves fewer items than threads. One thread gets
+/// one item.
 pub(crate) fn split_for_threads(total: usize, threads: usize, min_len: usize) -> Vec<Range<usize>> {
     let threads = threads.max(1);
     if threads == 1 {
         return split_range(total, 1);
     }
-    let parts = (threads * ITEMS_PER_THREAD).min(total / min_len.max(1)).max(threads);
-    split_range(total, parts)
+    let min_len = min_len.max(1);
+    if total < threads * min_len {
+        return split_range(total, threads);
+    }
+    let mut items = Vec::new();
+    let mut start = 0;
+    while start < total {
+        let left = total - start;
+        let mut len = left.div_ceil(GUIDED_SHARE * threads).max(min_len);
+        if left.saturating_sub(len) < min_len {
+            // The rest would be shorter than the minimum: this item takes it.
+            len = left;
+        }
+        items.push(start..start + len);
+        start += len;
+    }
+    items
 }
 
 /// [`split_for_threads`] in whole units of `unit`: every range but the last starts and ends on a
@@ -142,11 +161,16 @@ mod tests {
     #[test]
     fn thread_items_respect_the_minimum_and_cover_everything() {
         assert_eq!(split_for_threads(100, 1, 1), vec![0..100]);
-        // Two threads, 8 items each, when items can be that short.
-        assert_eq!(split_for_threads(1000, 2, 16).len(), 16);
+        // Two threads: a quarter of the rest at a time, shrinking to the minimum at the end.
+        let items = split_for_threads(1000, 2, 16);
+        assert_eq!(items[..3], [0..250, 250..438, 438..579]);
+        assert!(items.windows(2).all(|w| w[0].len() >= w[1].len() || w[1].end == 1000), "{items:?}");
+        assert!(items.iter().all(|r| r.len() >= 16), "{items:?}");
+        assert!(items[items.len() - 2..].iter().all(|r| r.len() < 32), "the last items are short: {items:?}");
         // No item shorter than the minimum, but at least one per thread.
         assert!(split_for_threads(1000, 2, 300).iter().all(|r| r.len() >= 300));
         assert_eq!(split_for_threads(100, 2, 300).len(), 2);
+        assert_eq!(split_for_threads(11, 2, 5), vec![0..5, 5..11], "the rest joins the last item");
         for (total, threads, min_len) in [(0usize, 2usize, 1usize), (7, 3, 2), (667, 2, 6), (1000, 4, 16)] {
             let covered: Vec<usize> = split_for_threads(total, threads, min_len).into_iter().flatten().collect();
             assert_eq!(covered, (0..total).collect::<Vec<_>>());
@@ -161,7 +185,8 @@ mod tests {
             let covered: Vec<usize> = ranges.into_iter().flatten().collect();
             assert_eq!(covered, (0..total).collect::<Vec<_>>());
         }
-        assert_eq!(split_aligned(667, 2, 6).len(), 16);
+        let items = split_aligned(667, 2, 6);
+        assert_eq!((items[0].clone(), items.last().cloned()), (0..168, Some(666..667)));
     }
 
     #[test]
