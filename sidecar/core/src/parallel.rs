@@ -102,9 +102,9 @@ pub(crate) fn split_rows<'a>(
     result
 }
 
-/// Runs `work(state, item)` for every item on up to `threads` scoped threads. Each thread makes
-/// its `state` (coding buffers, scratch space) once with `init`, then takes the next item from a
-/// shared queue whenever it finishes one. One thread runs inline.
+/// Runs `work(state, item)` for every item on up to `threads` threads: the caller's and scoped
+/// ones. Each thread makes its `state` (coding buffers, scratch space) once with `init`, then
+/// takes the next item from a shared queue whenever it finishes one.
 pub(crate) fn run<T: Send, S>(
     items: Vec<T>,
     threads: usize,
@@ -120,15 +120,18 @@ pub(crate) fn run<T: Send, S>(
         return;
     }
     let queue = Mutex::new(items.into_iter());
-    std::thread::scope(|scope| {
-        for _ in 0..threads {
-            scope.spawn(|| {
-                let mut state = init();
-                while let Some(item) = take(&queue) {
-                    work(&mut state, item);
-                }
-            });
+    let worker = || {
+        let mut state = init();
+        while let Some(item) = take(&queue) {
+            work(&mut state, item);
         }
+    };
+    // The calling thread is one of the workers: one thread fewer to start and join per call.
+    std::thread::scope(|scope| {
+        for _ in 1..threads {
+            scope.spawn(&worker);
+        }
+        worker();
     });
 }
 
