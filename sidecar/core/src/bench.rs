@@ -9,6 +9,9 @@
 //! `walrus bench encoding` reports both beside the real encoder. Their sum is a floor under the
 //! encoding time on the machine at that moment, whatever the encoder's loops do
 //! (`docs/benchmarks.md`).
+//!
+//! A third bound is for speed-ups: [`parallel_ceiling_time`], work that shares nothing between
+//! threads, tells how much faster several threads can be than one on the machine at that moment.
 
 use std::time::{Duration, Instant};
 
@@ -51,6 +54,39 @@ pub fn commitment_hash_time(
         }
     });
     Ok(start.elapsed())
+}
+
+/// Leaf batches each thread hashes in [`parallel_ceiling_time`]: about 30 ms on one core of the
+/// project's VM, short enough to take a sample beside every encoding run.
+pub const CEILING_BATCHES_PER_THREAD: usize = 30_000;
+
+/// The time `threads` threads take when each hashes the same [`CEILING_BATCHES_PER_THREAD`]
+/// batches of 16 leaves, on symbols of its own that stay in its core's L1 cache: the encoder's
+/// hottest kernel, with no memory traffic and nothing shared. With `threads` idle cores this
+/// equals the time of one thread, so `threads * time(1) / time(threads)` is the speed-up that
+/// perfectly parallel work gets on the machine at that moment: the ceiling for the encoder's. On a
+/// VM whose cores are shared with other guests it varies from minute to minute
+/// (`docs/benchmarks.md`, session 9).
+pub fn parallel_ceiling_time(threads: usize) -> Duration {
+    let threads = threads.max(1);
+    let hash_batches = || {
+        let mut symbols = [[0u8; 64]; 16];
+        let mut leaves = [merkle::EMPTY_DIGEST; 16];
+        for batch in 0..CEILING_BATCHES_PER_THREAD {
+            // Each batch depends on the last, so no batch can be skipped or hoisted.
+            symbols[batch % 16][..32].copy_from_slice(&leaves[(batch + 1) % 16]);
+            merkle::leaf_digests(|i| &symbols[i], &mut leaves);
+        }
+        std::hint::black_box(leaves);
+    };
+    let start = Instant::now();
+    // One thread is spawned too, so that every thread count pays the same start-up.
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(hash_batches);
+        }
+    });
+    start.elapsed()
 }
 
 /// Time spent in Reed-Solomon coding alone for encoding a blob of `size_bytes` on `threads`

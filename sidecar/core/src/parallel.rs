@@ -129,7 +129,7 @@ pub(crate) fn run<T: Send, S>(
     // The calling thread is one of the workers: one thread fewer to start and join per call.
     std::thread::scope(|scope| {
         for _ in 1..threads {
-            scope.spawn(&worker);
+            scope.spawn(worker);
         }
         worker();
     });

@@ -1,7 +1,8 @@
 //! `walrus bench encoding`: encode and decode throughput, peak memory, and the bounds for the
 //! same blob shape: the raw Reed-Solomon coding (the core's, and reed-solomon-simd's own
 //! encoders), the commitment hashing alone, and the encoding floor they make together
-//! (`walrus_core::bench`), as a table or JSON lines.
+//! (`walrus_core::bench`), as a table or JSON lines. Each row with several threads also gives its
+//! speed-up over one thread and the machine's ceiling for it, measured beside every run.
 //! `walrus bench network`: store and read throughput through a whole local network.
 
 use std::time::{Duration, Instant};
@@ -11,7 +12,7 @@ use clap::{Args, Subcommand};
 use serde::Serialize;
 use walrus_core::{
     EncodingConfig, SliverKind, VerifiedRoots,
-    bench::{commitment_hash_time, raw_reed_solomon_encode_time, reed_solomon_simd_encode_time},
+    bench::{commitment_hash_time, parallel_ceiling_time, raw_reed_solomon_encode_time, reed_solomon_simd_encode_time},
     decode, encode,
 };
 
@@ -53,6 +54,11 @@ struct Row {
     n_shards: u16,
     threads: usize,
     encode_mb_per_s: f64,
+    /// `encode_mb_per_s` over the one-thread row's (when one thread is measured too).
+    encode_speed_up: Option<f64>,
+    /// The speed-up of perfectly parallel work on this many threads, measured beside every encoding
+    /// run (`walrus_core::bench::parallel_ceiling_time`): what the machine allowed at the time.
+    parallel_ceiling: f64,
     decode_mb_per_s: f64,
     decode_from_recovery_mb_per_s: f64,
     raw_reed_solomon_mb_per_s: f64,
@@ -122,11 +128,13 @@ fn encoding(args: EncodingArgs) -> Result<()> {
             walrus_core::sha256x::backend()
         );
         println!(
-            "{:>10} {:>6} {:>7} {:>12} {:>12} {:>14} {:>12} {:>14} {:>10} {:>11} {:>9}",
+            "{:>10} {:>6} {:>7} {:>12} {:>8} {:>8} {:>12} {:>14} {:>12} {:>14} {:>10} {:>11} {:>9}",
             "size",
             "n",
             "threads",
             "encode MB/s",
+            "speed-up",
+            "ceiling",
             "decode MB/s",
             "dec-recov MB/s",
             "raw RS MB/s",
@@ -145,11 +153,13 @@ fn encoding(args: EncodingArgs) -> Result<()> {
                     println!("{}", serde_json::to_string(&row)?);
                 } else {
                     println!(
-                        "{:>10} {:>6} {:>7} {:>12.1} {:>12.1} {:>14.1} {:>12.1} {:>14.1} {:>10.1} {:>11.1} {:>9}",
+                        "{:>10} {:>6} {:>7} {:>12.1} {:>8} {:>8.2} {:>12.1} {:>14.1} {:>12.1} {:>14.1} {:>10.1} {:>11.1} {:>9}",
                         human(row.size_bytes),
                         row.n_shards,
                         row.threads,
                         row.encode_mb_per_s,
+                        row.encode_speed_up.map_or("n/a".to_string(), |x| format!("{x:.2}")),
+                        row.parallel_ceiling,
                         row.decode_mb_per_s,
                         row.decode_from_recovery_mb_per_s,
                         row.raw_reed_solomon_mb_per_s,
@@ -169,6 +179,8 @@ fn encoding(args: EncodingArgs) -> Result<()> {
 #[derive(Default)]
 struct Samples {
     encode: Vec<Duration>,
+    /// [`parallel_ceiling_time`] on one thread and on the row's threads, beside each encoding run.
+    ceiling: Vec<(Duration, Duration)>,
     decode: Vec<Duration>,
     decode_recovery: Vec<Duration>,
     raw: Vec<Duration>,
@@ -199,6 +211,9 @@ fn measure(config: &EncodingConfig, blob: &[u8], thread_counts: &[usize], runs: 
             let start = Instant::now();
             let encoded = encode(config, blob, threads)?;
             samples.encode.push(start.elapsed());
+            if threads > 1 {
+                samples.ceiling.push((parallel_ceiling_time(1), parallel_ceiling_time(threads)));
+            }
             if run == 0
                 && let (true, Some(p), Some(b)) = (can_reset, memory::peak_rss_bytes(), baseline)
             {
@@ -236,16 +251,20 @@ fn measure(config: &EncodingConfig, blob: &[u8], thread_counts: &[usize], runs: 
             samples.hash.push(commitment_hash_time(config, size, threads)?);
         }
     }
+    let one_thread_encode = thread_counts.iter().position(|&t| t == 1).map(|i| median(samples[i].encode.clone()));
     Ok(thread_counts
         .iter()
         .zip(samples)
         .map(|(&threads, samples)| {
             let (raw, hash) = (median(samples.raw), median(samples.hash));
+            let encode = median(samples.encode);
             Row {
                 size_bytes: size,
                 n_shards: config.n_shards(),
                 threads,
-                encode_mb_per_s: mb_per_s(size, median(samples.encode)),
+                encode_mb_per_s: mb_per_s(size, encode),
+                encode_speed_up: one_thread_encode.map(|one| one.as_secs_f64() / encode.as_secs_f64()),
+                parallel_ceiling: ceiling(threads, &samples.ceiling),
                 decode_mb_per_s: mb_per_s(size, median(samples.decode)),
                 decode_from_recovery_mb_per_s: mb_per_s(size, median(samples.decode_recovery)),
                 raw_reed_solomon_mb_per_s: mb_per_s(size, raw),
@@ -259,11 +278,39 @@ fn measure(config: &EncodingConfig, blob: &[u8], thread_counts: &[usize], runs: 
         .collect())
 }
 
+/// The speed-up of perfectly parallel work on `threads` threads from `(one thread, threads)`
+/// samples of [`parallel_ceiling_time`], each thread doing the same work: `threads` times the
+/// median one-thread time over the median many-thread time. 1 for one thread.
+fn ceiling(threads: usize, samples: &[(Duration, Duration)]) -> f64 {
+    if threads <= 1 || samples.is_empty() {
+        return 1.0;
+    }
+    let one = median(samples.iter().map(|s| s.0).collect());
+    let many = median(samples.iter().map(|s| s.1).collect());
+    threads as f64 * one.as_secs_f64() / many.as_secs_f64()
+}
+
 pub(crate) fn human(bytes: u64) -> String {
     match bytes {
         b if b >= 1 << 30 && b % (1 << 30) == 0 => format!("{}GiB", b >> 30),
         b if b >= 1 << 20 && b % (1 << 20) == 0 => format!("{}MiB", b >> 20),
         b if b >= 1 << 10 && b % (1 << 10) == 0 => format!("{}KiB", b >> 10),
         b => format!("{b}B"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_ceiling_is_the_thread_count_times_the_ratio_of_median_times() {
+        let ms = Duration::from_millis;
+        assert_eq!(ceiling(1, &[]), 1.0);
+        assert_eq!(ceiling(2, &[]), 1.0, "nothing measured");
+        // Medians: one thread 10 ms, two threads 12 ms (each thread doing the one thread's work).
+        let samples = [(ms(10), ms(12)), (ms(9), ms(20)), (ms(11), ms(11))];
+        assert!((ceiling(2, &samples) - 2.0 * 10.0 / 12.0).abs() < 1e-9);
+        assert!((ceiling(4, &[(ms(10), ms(10))]) - 4.0).abs() < 1e-9, "no slowdown: the thread count");
     }
 }
