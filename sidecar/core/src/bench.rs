@@ -10,8 +10,8 @@
 //! encoding time on the machine at that moment, whatever the encoder's loops do
 //! (`docs/benchmarks.md`).
 //!
-//! A third bound is for speed-ups: [`parallel_ceiling_time`], work that shares nothing between
-//! threads, tells how much faster several threads can be than one on the machine at that moment.
+//! For speed-ups, [`kernel_alone_time`] runs the hashing kernel on every thread with nothing
+//! shared, which tells whether the machine's threads are cores of their own at that moment.
 
 use std::time::{Duration, Instant};
 
@@ -56,23 +56,26 @@ pub fn commitment_hash_time(
     Ok(start.elapsed())
 }
 
-/// Leaf batches each thread hashes in [`parallel_ceiling_time`]: about 30 ms on one core of the
+/// Leaf batches each thread hashes in [`kernel_alone_time`]: about 30 ms on one core of the
 /// project's VM, short enough to take a sample beside every encoding run.
-pub const CEILING_BATCHES_PER_THREAD: usize = 30_000;
+pub const KERNEL_ALONE_BATCHES_PER_THREAD: usize = 30_000;
 
-/// The time `threads` threads take when each hashes the same [`CEILING_BATCHES_PER_THREAD`]
+/// The time `threads` threads take when each hashes the same [`KERNEL_ALONE_BATCHES_PER_THREAD`]
 /// batches of 16 leaves, on symbols of its own that stay in its core's L1 cache: the encoder's
-/// hottest kernel, with no memory traffic and nothing shared. With `threads` idle cores this
-/// equals the time of one thread, so `threads * time(1) / time(threads)` is the speed-up that
-/// perfectly parallel work gets on the machine at that moment: the ceiling for the encoder's. On a
-/// VM whose cores are shared with other guests it varies from minute to minute
-/// (`docs/benchmarks.md`, session 9).
-pub fn parallel_ceiling_time(threads: usize) -> Duration {
+/// hottest kernel, with no memory traffic and nothing shared between threads.
+///
+/// `threads * time(1) / time(threads)` is that kernel's speed-up. It is near `threads` when the
+/// threads run on separate idle cores. It is lower when they share a core's execution units:
+/// hyperthreads, or virtual CPUs that the host places on one physical core. The kernel keeps one
+/// execution port busy, so it loses more from sharing than the encoder, which also waits for
+/// memory: it is a witness of shared cores, not a ceiling for the encoder (`docs/benchmarks.md`,
+/// session 9).
+pub fn kernel_alone_time(threads: usize) -> Duration {
     let threads = threads.max(1);
     let hash_batches = || {
         let mut symbols = [[0u8; 64]; 16];
         let mut leaves = [merkle::EMPTY_DIGEST; 16];
-        for batch in 0..CEILING_BATCHES_PER_THREAD {
+        for batch in 0..KERNEL_ALONE_BATCHES_PER_THREAD {
             // Each batch depends on the last, so no batch can be skipped or hoisted.
             symbols[batch % 16][..32].copy_from_slice(&leaves[(batch + 1) % 16]);
             merkle::leaf_digests(|i| &symbols[i], &mut leaves);

@@ -2,7 +2,8 @@
 //! same blob shape: the raw Reed-Solomon coding (the core's, and reed-solomon-simd's own
 //! encoders), the commitment hashing alone, and the encoding floor they make together
 //! (`walrus_core::bench`), as a table or JSON lines. Each row with several threads also gives its
-//! speed-up over one thread and the machine's ceiling for it, measured beside every run.
+//! speed-up over one thread, and the speed-up of the hashing kernel alone, measured beside every
+//! run: how far the machine's threads were cores of their own at the time.
 //! `walrus bench network`: store and read throughput through a whole local network.
 
 use std::time::{Duration, Instant};
@@ -12,7 +13,7 @@ use clap::{Args, Subcommand};
 use serde::Serialize;
 use walrus_core::{
     EncodingConfig, SliverKind, VerifiedRoots,
-    bench::{commitment_hash_time, parallel_ceiling_time, raw_reed_solomon_encode_time, reed_solomon_simd_encode_time},
+    bench::{commitment_hash_time, kernel_alone_time, raw_reed_solomon_encode_time, reed_solomon_simd_encode_time},
     decode, encode,
 };
 
@@ -56,9 +57,10 @@ struct Row {
     encode_mb_per_s: f64,
     /// `encode_mb_per_s` over the one-thread row's (when one thread is measured too).
     encode_speed_up: Option<f64>,
-    /// The speed-up of perfectly parallel work on this many threads, measured beside every encoding
-    /// run (`walrus_core::bench::parallel_ceiling_time`): what the machine allowed at the time.
-    parallel_ceiling: f64,
+    /// The speed-up of the hashing kernel alone on this many threads, with nothing shared, measured
+    /// beside every encoding run (`walrus_core::bench::kernel_alone_time`): well below the thread
+    /// count when the threads share cores.
+    kernel_speed_up: f64,
     decode_mb_per_s: f64,
     decode_from_recovery_mb_per_s: f64,
     raw_reed_solomon_mb_per_s: f64,
@@ -134,7 +136,7 @@ fn encoding(args: EncodingArgs) -> Result<()> {
             "threads",
             "encode MB/s",
             "speed-up",
-            "ceiling",
+            "kernel x",
             "decode MB/s",
             "dec-recov MB/s",
             "raw RS MB/s",
@@ -159,7 +161,7 @@ fn encoding(args: EncodingArgs) -> Result<()> {
                         row.threads,
                         row.encode_mb_per_s,
                         row.encode_speed_up.map_or("n/a".to_string(), |x| format!("{x:.2}")),
-                        row.parallel_ceiling,
+                        row.kernel_speed_up,
                         row.decode_mb_per_s,
                         row.decode_from_recovery_mb_per_s,
                         row.raw_reed_solomon_mb_per_s,
@@ -179,8 +181,8 @@ fn encoding(args: EncodingArgs) -> Result<()> {
 #[derive(Default)]
 struct Samples {
     encode: Vec<Duration>,
-    /// [`parallel_ceiling_time`] on one thread and on the row's threads, beside each encoding run.
-    ceiling: Vec<(Duration, Duration)>,
+    /// [`kernel_alone_time`] on one thread and on the row's threads, beside each encoding run.
+    kernel: Vec<(Duration, Duration)>,
     decode: Vec<Duration>,
     decode_recovery: Vec<Duration>,
     raw: Vec<Duration>,
@@ -212,7 +214,7 @@ fn measure(config: &EncodingConfig, blob: &[u8], thread_counts: &[usize], runs: 
             let encoded = encode(config, blob, threads)?;
             samples.encode.push(start.elapsed());
             if threads > 1 {
-                samples.ceiling.push((parallel_ceiling_time(1), parallel_ceiling_time(threads)));
+                samples.kernel.push((kernel_alone_time(1), kernel_alone_time(threads)));
             }
             if run == 0
                 && let (true, Some(p), Some(b)) = (can_reset, memory::peak_rss_bytes(), baseline)
@@ -264,7 +266,7 @@ fn measure(config: &EncodingConfig, blob: &[u8], thread_counts: &[usize], runs: 
                 threads,
                 encode_mb_per_s: mb_per_s(size, encode),
                 encode_speed_up: one_thread_encode.map(|one| one.as_secs_f64() / encode.as_secs_f64()),
-                parallel_ceiling: ceiling(threads, &samples.ceiling),
+                kernel_speed_up: speed_up(threads, &samples.kernel),
                 decode_mb_per_s: mb_per_s(size, median(samples.decode)),
                 decode_from_recovery_mb_per_s: mb_per_s(size, median(samples.decode_recovery)),
                 raw_reed_solomon_mb_per_s: mb_per_s(size, raw),
@@ -278,10 +280,10 @@ fn measure(config: &EncodingConfig, blob: &[u8], thread_counts: &[usize], runs: 
         .collect())
 }
 
-/// The speed-up of perfectly parallel work on `threads` threads from `(one thread, threads)`
-/// samples of [`parallel_ceiling_time`], each thread doing the same work: `threads` times the
-/// median one-thread time over the median many-thread time. 1 for one thread.
-fn ceiling(threads: usize, samples: &[(Duration, Duration)]) -> f64 {
+/// The speed-up on `threads` threads from `(one thread, threads)` samples of work where each thread
+/// does what the one thread did ([`kernel_alone_time`]): `threads` times the median one-thread
+/// time over the median many-thread time. 1 for one thread.
+fn speed_up(threads: usize, samples: &[(Duration, Duration)]) -> f64 {
     if threads <= 1 || samples.is_empty() {
         return 1.0;
     }
@@ -304,13 +306,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_ceiling_is_the_thread_count_times_the_ratio_of_median_times() {
+    fn speed_ups_are_the_thread_count_times_the_ratio_of_median_times() {
         let ms = Duration::from_millis;
-        assert_eq!(ceiling(1, &[]), 1.0);
-        assert_eq!(ceiling(2, &[]), 1.0, "nothing measured");
+        assert_eq!(speed_up(1, &[]), 1.0);
+        assert_eq!(speed_up(2, &[]), 1.0, "nothing measured");
         // Medians: one thread 10 ms, two threads 12 ms (each thread doing the one thread's work).
         let samples = [(ms(10), ms(12)), (ms(9), ms(20)), (ms(11), ms(11))];
-        assert!((ceiling(2, &samples) - 2.0 * 10.0 / 12.0).abs() < 1e-9);
-        assert!((ceiling(4, &[(ms(10), ms(10))]) - 4.0).abs() < 1e-9, "no slowdown: the thread count");
+        assert!((speed_up(2, &samples) - 2.0 * 10.0 / 12.0).abs() < 1e-9);
+        assert!((speed_up(4, &[(ms(10), ms(10))]) - 4.0).abs() < 1e-9, "no slowdown: the thread count");
     }
 }
