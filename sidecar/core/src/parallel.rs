@@ -11,8 +11,9 @@ use std::{
 /// and shrink towards the end ("guided" scheduling). Threads take items from a queue, so a thread
 /// that finishes early takes over work another would have done, and the two cores of a shared VM
 /// often run at different speeds. With eight equal items per thread, the faster thread still
-/// waited at the end of every step for most of an item, 3-4% of a 64 MiB encode on two threads;
-/// shrinking items make that wait one small item (`docs/benchmarks.md`, session 9).
+/// waited at the end of every step for most of an item: 2.6-2.9% of the thread time of encoding
+/// 64 and 256 MiB on two threads. Shrinking items make that wait one small item
+/// (`docs/benchmarks.md`, session 9).
 const GUIDED_SHARE: usize = 2;
 
 /// Splits `0..total` into at most `parts` contiguous, non-empty, balanced ranges.
